@@ -1,0 +1,109 @@
+//! build.zig: builds briefc (C11) and its tests with the system libharu, libxml2 and zlib.
+//! Steps: `zig build` (install), `run` (compile sources/ into output/), `test`, `bench`.
+const std = @import("std");
+
+const cflags = [_][]const u8{
+    "-std=c11",        "-Wall",          "-Wextra", "-Werror",
+    "-Wno-unused-parameter", "-D_DEFAULT_SOURCE", "-fno-strict-aliasing",
+};
+
+/// The compiler's sources, stage by stage (docs/ARCHITECTURE.md).
+const lib_sources = [_][]const u8{
+    "compiler/base/util.c",
+    "compiler/base/diag.c",
+    "compiler/base/output.c",
+    "compiler/read/xmlread.c",
+    "compiler/read/style.c",
+    "compiler/read/model.c",
+    "compiler/transform/doc.c",
+    "compiler/transform/transform.c",
+    "compiler/layout/font.c",
+    "compiler/layout/linebreak.c",
+    "compiler/layout/layout.c",
+    "compiler/render/render_pdf.c",
+    "compiler/driver.c",
+};
+
+fn linkLibs(m: *std.Build.Module) void {
+    m.linkSystemLibrary("libxml-2.0", .{ .use_pkg_config = .force });
+    m.linkSystemLibrary("harfbuzz", .{ .use_pkg_config = .force });
+    m.linkSystemLibrary("fontconfig", .{ .use_pkg_config = .force });
+    m.linkSystemLibrary("hpdf", .{ .use_pkg_config = .no }); // Debian ships no .pc for libharu
+    m.linkSystemLibrary("z", .{ .use_pkg_config = .no });
+    m.linkSystemLibrary("m", .{ .use_pkg_config = .no });
+}
+
+pub fn build(b: *std.Build) void {
+    const target = b.standardTargetOptions(.{});
+    const optimize = b.standardOptimizeOption(.{});
+
+    // Build-time tool: the schemas and the default style become C arrays in the binary.
+    const embed = b.addExecutable(.{
+        .name = "embed",
+        .root_module = b.createModule(.{ .target = b.graph.host, .optimize = .Debug, .link_libc = true }),
+    });
+    embed.root_module.addCSourceFile(.{ .file = b.path("compiler/embed/embed.c"), .flags = &cflags });
+    const gen = b.addRunArtifact(embed);
+    const embedded_c = gen.addOutputFileArg("embedded.c");
+    gen.addArg("briefc_schema_dossier");
+    gen.addFileArg(b.path("compiler/schema/dossier.rng"));
+    gen.addArg("briefc_schema_style");
+    gen.addFileArg(b.path("compiler/schema/style.rng"));
+    gen.addArg("briefc_default_style");
+    gen.addFileArg(b.path("styles/briefing.xml"));
+
+    const mod = b.createModule(.{ .target = target, .optimize = optimize, .link_libc = true });
+    mod.addCSourceFiles(.{ .files = &lib_sources, .flags = &cflags });
+    mod.addCSourceFile(.{ .file = b.path("compiler/main.c"), .flags = &cflags });
+    mod.addCSourceFile(.{ .file = embedded_c, .flags = &.{"-std=c11"} });
+    linkLibs(mod);
+    const exe = b.addExecutable(.{ .name = "briefc", .root_module = mod });
+    b.installArtifact(exe);
+
+    // Unit tests: the library sources with tests/unit/*.c instead of main.c.
+    const umod = b.createModule(.{ .target = target, .optimize = optimize, .link_libc = true });
+    umod.addCSourceFiles(.{ .files = &lib_sources, .flags = &cflags });
+    umod.addCSourceFiles(.{ .files = &.{ "tests/unit/unit_main.c", "tests/unit/test_base.c", "tests/unit/test_read.c", "tests/unit/test_layout.c" }, .flags = &cflags });
+    umod.addIncludePath(b.path("compiler"));
+    umod.addCSourceFile(.{ .file = embedded_c, .flags = &.{"-std=c11"} });
+    linkLibs(umod);
+    const unit = b.addExecutable(.{ .name = "briefc-unit", .root_module = umod });
+    const install_unit = b.addInstallArtifact(unit, .{});
+
+    // run: every source in sources/ with the default style into output/.
+    const run_step = b.step("run", "Compile every source in sources/ into output/");
+    var dir = b.build_root.handle.openDir("sources", .{ .iterate = true }) catch @panic("no sources/ directory");
+    defer dir.close();
+    var names: std.ArrayList([]const u8) = .empty;
+    var it = dir.iterate();
+    while (it.next() catch null) |entry| {
+        if (entry.kind == .file and std.mem.endsWith(u8, entry.name, ".xml"))
+            names.append(b.allocator, b.dupe(entry.name)) catch @panic("OOM");
+    }
+    std.mem.sort([]const u8, names.items, {}, struct {
+        fn lt(_: void, a: []const u8, c: []const u8) bool {
+            return std.mem.lessThan(u8, a, c);
+        }
+    }.lt);
+    for (names.items) |name| {
+        const r = b.addRunArtifact(exe);
+        r.setCwd(b.path("."));
+        r.addArgs(&.{ "build", b.fmt("sources/{s}", .{name}), "--out", "output" });
+        r.has_side_effects = true;
+        run_step.dependOn(&r.step);
+    }
+
+    // test: unit tests and end-to-end checks; the driver prints "N passed, N failed".
+    const test_step = b.step("test", "Run the whole test suite");
+    const t = b.addSystemCommand(&.{ "python3", "tests/run.py" });
+    t.setCwd(b.path("."));
+    t.addArg("--briefc");
+    t.addArtifactArg(exe);
+    t.addArg("--unit");
+    t.addArtifactArg(unit);
+    t.has_side_effects = true;
+    t.stdio = .inherit;
+    t.step.dependOn(&install_unit.step);
+    t.step.dependOn(b.getInstallStep());
+    test_step.dependOn(&t.step);
+}

@@ -1,0 +1,113 @@
+/* diag.c: collects diagnostics from every stage and prints them as file:line:col: level: text. */
+#include "diag.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	enum diag_level level;
+	const char *text;
+} S_catalogue[] = {
+#define X(id, level, text) {DIAG_##level, text},
+	DIAG_CATALOGUE(X)
+#undef X
+};
+
+const char *diag_format_of(enum diag_id id)
+{
+	return S_catalogue[id].text;
+}
+
+enum diag_level diag_level_of(enum diag_id id)
+{
+	return S_catalogue[id].level;
+}
+
+static void S_push(struct diags *d, enum diag_id id, const char *file, int line, int col, char *msg)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->v = xrealloc(d->v, d->cap * sizeof *d->v);
+	}
+	struct diag *g = &d->v[d->n];
+	g->file = file;
+	g->line = line;
+	g->col = col;
+	g->level = S_catalogue[id].level;
+	g->msg = msg;
+	g->seq = d->n;
+	g->file_rank = d->n;
+	for (size_t i = d->n; i-- > 0;) { /* newest first: usually the same file */
+		const struct diag *o = &d->v[i];
+		if ((o->file == file) || (o->file && file && strcmp(o->file, file) == 0)) {
+			g->file_rank = o->file_rank;
+			break;
+		}
+	}
+	d->n++;
+	if (g->level == DIAG_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+}
+
+void diag_emit(struct diags *d, enum diag_id id, const char *file, int line, int col, ...)
+{
+	struct buf b = {0};
+	va_list ap;
+	va_start(ap, col);
+	buf_vprintf(&b, S_catalogue[id].text, ap);
+	va_end(ap);
+	S_push(d, id, file, line, col, b.data ? b.data : xstrdup(""));
+}
+
+void diag_emit_text(struct diags *d, enum diag_id id, const char *file, int line, int col,
+	const char *text)
+{
+	size_t n = strlen(text);
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
+		n--;
+	S_push(d, id, file, line, col, xstrndup(text, n));
+}
+
+static int S_cmp(const void *a, const void *b)
+{
+	const struct diag *x = a, *y = b;
+	/* Files in the order they were first reported; within a file, by position. */
+	if (x->file_rank != y->file_rank)
+		return x->file_rank < y->file_rank ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : (x->seq > y->seq);
+}
+
+void diag_flush(struct diags *d, FILE *out)
+{
+	qsort(d->v, d->n, sizeof *d->v, S_cmp);
+	for (size_t i = 0; i < d->n; i++) {
+		struct diag *g = &d->v[i];
+		const char *lv = g->level == DIAG_ERROR ? "error" : "warning";
+		if (g->file == NULL)
+			fprintf(out, "briefc: %s: %s\n", lv, g->msg);
+		else if (g->line <= 0)
+			fprintf(out, "%s: %s: %s\n", g->file, lv, g->msg);
+		else if (g->col <= 0)
+			fprintf(out, "%s:%d: %s: %s\n", g->file, g->line, lv, g->msg);
+		else
+			fprintf(out, "%s:%d:%d: %s: %s\n", g->file, g->line, g->col, lv, g->msg);
+		free(g->msg);
+	}
+	d->n = 0;
+}
+
+void diag_free(struct diags *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->v[i].msg);
+	free(d->v);
+	memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,15 @@
+/* output.h: atomic, deterministic file output (temporary file in the target directory, renamed). */
+#ifndef BRIEFC_OUTPUT_H
+#define BRIEFC_OUTPUT_H
+
+#include <stddef.h>
+
+/* Writes data to path through a temporary file in the same directory, fsyncs and renames it.
+ * On failure the earlier file at path is untouched, no temporary is left, and a message is
+ * written into err (errsize bytes). Returns 0 on success. */
+int out_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errsize);
+
+/* Creates dir (and its parents) if missing. Returns 0 on success. */
+int out_mkdirs(const char *dir, char *err, size_t errsize);
+
+#endif

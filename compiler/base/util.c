@@ -1,0 +1,341 @@
+/* util.c: memory, arenas, growable strings and UTF-8 helpers shared by every stage. */
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void S_oom(void)
+{
+	fputs("briefc: error: out of memory\n", stderr);
+	exit(3);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (p == NULL)
+		S_oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (p == NULL)
+		S_oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (q == NULL)
+		S_oom();
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/* ---- arena ---- */
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used, cap;
+	_Alignas(16) unsigned char data[];
+};
+
+#define ARENA_BLOCK 65536
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	struct arena_block *b = a->head;
+	if (b == NULL || b->cap - b->used < n) {
+		size_t cap = n > ARENA_BLOCK / 2 ? n : ARENA_BLOCK;
+		struct arena_block *nb = xmalloc(sizeof *nb + cap);
+		nb->used = 0;
+		nb->cap = cap;
+		if (b != NULL && n > ARENA_BLOCK / 2) {
+			/* A large request gets its own block behind the current one. */
+			nb->next = b->next;
+			b->next = nb;
+		} else {
+			nb->next = b;
+			a->head = nb;
+		}
+		b = nb;
+	}
+	void *p = b->data + b->used;
+	b->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+	struct buf b = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	char *p = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return p;
+}
+
+void arena_free(struct arena *a)
+{
+	struct arena_block *b = a->head;
+	while (b != NULL) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->head = NULL;
+}
+
+/* ---- buf ---- */
+
+static void S_buf_grow(struct buf *b, size_t extra)
+{
+	if (b->len + extra + 1 <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + extra + 1)
+		cap *= 2;
+	b->data = xrealloc(b->data, cap);
+	b->cap = cap;
+}
+
+void buf_put(struct buf *b, const char *s, size_t n)
+{
+	S_buf_grow(b, n);
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void buf_puts(struct buf *b, const char *s)
+{
+	buf_put(b, s, strlen(s));
+}
+
+void buf_putc(struct buf *b, char c)
+{
+	buf_put(b, &c, 1);
+}
+
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list aq;
+	va_copy(aq, ap);
+	int n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	S_buf_grow(b, (size_t)n);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void buf_free(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+/* ---- vec ---- */
+
+void vec_push(struct vec *v, void *p)
+{
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 8;
+		v->v = xrealloc(v->v, v->cap * sizeof *v->v);
+	}
+	v->v[v->n++] = p;
+}
+
+void vec_free(struct vec *v)
+{
+	free(v->v);
+	v->v = NULL;
+	v->n = v->cap = 0;
+}
+
+/* ---- UTF-8 ---- */
+
+uint32_t utf8_next(const char **sp, const char *end)
+{
+	const unsigned char *s = (const unsigned char *)*sp;
+	const unsigned char *e = (const unsigned char *)end;
+	uint32_t cp;
+	int extra;
+	if (s >= e)
+		return 0;
+	if (s[0] < 0x80) {
+		*sp += 1;
+		return s[0];
+	} else if ((s[0] & 0xE0) == 0xC0) {
+		cp = s[0] & 0x1F;
+		extra = 1;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		cp = s[0] & 0x0F;
+		extra = 2;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		cp = s[0] & 0x07;
+		extra = 3;
+	} else {
+		*sp += 1;
+		return 0xFFFD;
+	}
+	if (e - s <= extra) {
+		*sp = end;
+		return 0xFFFD;
+	}
+	for (int i = 1; i <= extra; i++) {
+		if ((s[i] & 0xC0) != 0x80) {
+			*sp += i;
+			return 0xFFFD;
+		}
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	*sp += extra + 1;
+	static const uint32_t min[4] = {0, 0x80, 0x800, 0x10000};
+	if (cp < min[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0xFFFD;
+	return cp;
+}
+
+size_t utf8_encode(uint32_t cp, char out[4])
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	} else if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	} else if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+int utf8_valid(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	while (p < end) {
+		const char *before = p;
+		uint32_t cp = utf8_next(&p, end);
+		if (cp == 0xFFFD && !(p - before == 3 && (unsigned char)before[0] == 0xEF))
+			return 0;
+	}
+	return 1;
+}
+
+/* ---- dates ---- */
+
+static int S_digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+static int S_days_in_month(int y, int m)
+{
+	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+int date_parse(const char *s, int *y, int *m, int *d, int *precision)
+{
+	size_t n = strlen(s);
+	*m = 1;
+	*d = 1;
+	if (n != 4 && n != 7 && n != 10)
+		return 0;
+	if ((*y = S_digits(s, 4)) < 1)
+		return 0;
+	*precision = 1;
+	if (n >= 7) {
+		if (s[4] != '-' || (*m = S_digits(s + 5, 2)) < 1 || *m > 12)
+			return 0;
+		*precision = 2;
+	}
+	if (n == 10) {
+		if (s[7] != '-' || (*d = S_digits(s + 8, 2)) < 1 || *d > S_days_in_month(*y, *m))
+			return 0;
+		*precision = 3;
+	}
+	return 1;
+}
+
+long date_key(int y, int m, int d)
+{
+	return (long)y * 10000 + m * 100 + d;
+}
+
+void date_format(const char *iso, char *out, size_t n)
+{
+	static const char *months[12] = {"January", "February", "March", "April", "May", "June",
+		"July", "August", "September", "October", "November", "December"};
+	int y, m, d, p;
+	if (iso == NULL || !date_parse(iso, &y, &m, &d, &p)) {
+		snprintf(out, n, "%s", iso ? iso : "");
+		return;
+	}
+	if (p == 3)
+		snprintf(out, n, "%d\u00a0%s\u00a0%d", d, months[m - 1], y);
+	else if (p == 2)
+		snprintf(out, n, "%s\u00a0%d", months[m - 1], y);
+	else
+		snprintf(out, n, "%d", y);
+}

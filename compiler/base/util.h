@@ -1,0 +1,60 @@
+/* util.h: memory, arenas, growable strings and UTF-8 helpers shared by every stage. */
+#ifndef BRIEFC_UTIL_H
+#define BRIEFC_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+/* Allocation that never returns NULL: on exhaustion it prints a message and exits 3. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Arena: many small allocations freed in one call. Owned by the stage that made it. */
+struct arena_block;
+struct arena {
+	struct arena_block *head;
+};
+void *arena_alloc(struct arena *a, size_t n);      /* zeroed, aligned to 16 */
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void arena_free(struct arena *a);
+
+/* Growable byte buffer, always NUL-terminated. */
+struct buf {
+	char *data;
+	size_t len, cap;
+};
+void buf_put(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_free(struct buf *b);
+
+/* Growable array of pointers. */
+struct vec {
+	void **v;
+	size_t n, cap;
+};
+void vec_push(struct vec *v, void *p);
+void vec_free(struct vec *v);
+
+/* UTF-8: decode one code point at *s (advancing it); invalid bytes give U+FFFD. */
+uint32_t utf8_next(const char **s, const char *end);
+size_t utf8_encode(uint32_t cp, char out[4]);
+int utf8_valid(const char *s, size_t n);
+
+/* Dates: "YYYY", "YYYY-MM" or "YYYY-MM-DD". Returns 0 if the text is no real date.
+ * *precision is 1 (year), 2 (month) or 3 (day); the key orders dates as the first day. */
+int date_parse(const char *s, int *y, int *m, int *d, int *precision);
+long date_key(int y, int m, int d);
+/* Writes "10 November 2020", "November 2020" or "2020" (no-break spaces) into out (>= 32 bytes). */
+void date_format(const char *iso, char *out, size_t n);
+
+#endif

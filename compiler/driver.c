@@ -1,0 +1,110 @@
+/* driver.c: runs the pipeline (read, check, transform, layout, render, write) for one source. */
+#include "driver.h"
+#include "base/output.h"
+#include "base/util.h"
+#include "layout/font.h"
+#include "layout/layout.h"
+#include "read/model.h"
+#include "read/style.h"
+#include "read/xmlread.h"
+#include "render/render_pdf.h"
+#include "transform/transform.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "dir/name.xml" -> "name" */
+static char *S_stem(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	const char *dot = strrchr(base, '.');
+	size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+	return xstrndup(base, n);
+}
+
+static int S_finish(struct diags *d, FILE *err, int code)
+{
+	diag_flush(d, err);
+	if (code == EXIT_OK && d->errors > 0)
+		code = EXIT_INVALID;
+	diag_free(d);
+	return code;
+}
+
+int drv_check(const struct drv_options *o, FILE *err)
+{
+	struct diags d = {0};
+	xmlread_init();
+	struct style *s = style_load(o->style, &d);
+	struct model *m = model_load(o->source, &d);
+	int code = (s && m) ? EXIT_OK : EXIT_INVALID;
+	if (s != NULL && code == EXIT_OK) {
+		struct fonts *f = font_open(s, o->style ? o->style : "(built-in style)", &d);
+		if (f == NULL)
+			code = EXIT_INVALID;
+		font_close(f);
+	}
+	model_free(m);
+	style_free(s);
+	return S_finish(&d, err, code);
+}
+
+int drv_build(const struct drv_options *o, FILE *out, FILE *err)
+{
+	struct diags d = {0};
+	xmlread_init();
+	const char *style_name = o->style ? o->style : "(built-in style)";
+	/* Read everything first so one run reports every problem of both inputs. */
+	struct style *s = style_load(o->style, &d);
+	struct model *m = model_load(o->source, &d);
+	struct fonts *f = s ? font_open(s, style_name, &d) : NULL;
+	if (s == NULL || m == NULL || f == NULL) {
+		font_close(f);
+		model_free(m);
+		style_free(s);
+		return S_finish(&d, err, EXIT_INVALID);
+	}
+	struct xf_options xo = {0};
+	struct doc *doc = xf_briefing(m, &xo);
+	int code = EXIT_OK;
+	if (o->dump == DUMP_TREE) {
+		doc_dump(doc, out);
+	} else {
+		struct layout *l = lay_run(doc, s, f, m->file, &d);
+		if (o->dump == DUMP_LAYOUT) {
+			lay_dump(l, f, out);
+		} else if (o->pdf) {
+			const char *dir = o->outdir ? o->outdir : "output";
+			char msg[512];
+			unsigned char *pdf = NULL;
+			size_t len = 0;
+			if (out_mkdirs(dir, msg, sizeof msg) != 0) {
+				diag_emit(&d, D_OUT_WRITE, NULL, 0, 0, msg);
+				code = EXIT_IO;
+			} else if (pdf_render(l, doc, f, m->file, &d, &pdf, &len) != 0) {
+				code = EXIT_IO;
+			} else {
+				char *stem = S_stem(o->source);
+				struct buf path = {0};
+				buf_printf(&path, "%s/%s.pdf", dir, stem);
+				if (out_write_atomic(path.data, pdf, len, msg, sizeof msg) != 0) {
+					diag_emit(&d, D_OUT_WRITE, NULL, 0, 0, msg);
+					code = EXIT_IO;
+				} else if (!o->quiet) {
+					fprintf(out, "%s\n", path.data);
+				}
+				buf_free(&path);
+				free(stem);
+			}
+			free(pdf);
+		}
+		lay_free(l);
+	}
+	doc_free(doc);
+	font_close(f);
+	model_free(m);
+	style_free(s);
+	return S_finish(&d, err, code);
+}

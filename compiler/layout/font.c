@@ -1,0 +1,198 @@
+/* font.c: font files found through fontconfig, metrics and glyph coverage through HarfBuzz. */
+#include "font.h"
+#include "../base/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <fontconfig/fontconfig.h>
+#include <hb.h>
+
+/* Finds the file for family/bold/italic; NULL if fontconfig has no face of that family. */
+static char *S_match(FcConfig *cfg, const char *family, int bold, int italic, char *format,
+	size_t fsize)
+{
+	FcPattern *pat = FcPatternCreate();
+	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+	FcPatternAddInteger(pat, FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
+	FcPatternAddInteger(pat, FC_SLANT, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
+	FcPatternAddInteger(pat, FC_WIDTH, FC_WIDTH_NORMAL);
+	FcConfigSubstitute(cfg, pat, FcMatchPattern);
+	FcDefaultSubstitute(pat);
+	FcResult res;
+	FcPattern *m = FcFontMatch(cfg, pat, &res);
+	FcPatternDestroy(pat);
+	if (m == NULL)
+		return NULL;
+	FcChar8 *fam = NULL, *file = NULL, *fmt = NULL;
+	char *out = NULL;
+	if (FcPatternGetString(m, FC_FAMILY, 0, &fam) == FcResultMatch &&
+		FcStrCmpIgnoreCase(fam, (const FcChar8 *)family) == 0 &&
+		FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch) {
+		out = xstrdup((const char *)file);
+		if (FcPatternGetString(m, FC_FONTFORMAT, 0, &fmt) == FcResultMatch)
+			snprintf(format, fsize, "%s", (const char *)fmt);
+	}
+	FcPatternDestroy(m);
+	return out;
+}
+
+static int S_load(struct fonts *f, const char *family, int bold, int italic, struct diags *d,
+	const char *style_file)
+{
+	char format[64] = "";
+	char *file = S_match(f->fc_config, family, bold, italic, format, sizeof format);
+	if (file == NULL) {
+		diag_emit(d, D_STYLE_FONT, style_file, 0, 0, family,
+			"fontconfig knows no font of that family");
+		return -1;
+	}
+	for (int i = 0; i < f->nfaces; i++) {
+		if (strcmp(f->faces[i].file, file) == 0) {
+			free(file);
+			return i;
+		}
+	}
+	if (strcmp(format, "TrueType") != 0) {
+		diag_emit(d, D_STYLE_FONT_TYPE, style_file, 0, 0, file, format[0] ? format : "unknown format");
+		free(file);
+		return -1;
+	}
+	hb_blob_t *blob = hb_blob_create_from_file_or_fail(file);
+	if (blob == NULL) {
+		diag_emit(d, D_STYLE_FONT, style_file, 0, 0, family, "its file cannot be read");
+		free(file);
+		return -1;
+	}
+	hb_face_t *face = hb_face_create(blob, 0);
+	hb_blob_destroy(blob);
+	hb_font_t *font = hb_font_create(face);
+	struct font_face ff = {0};
+	ff.file = file;
+	ff.family = xstrdup(family);
+	ff.bold = bold;
+	ff.italic = italic;
+	ff.upem = (int)hb_face_get_upem(face);
+	hb_face_destroy(face);
+	if (ff.upem <= 0)
+		ff.upem = 1000;
+	hb_font_set_scale(font, ff.upem, ff.upem);
+	hb_font_extents_t ext;
+	hb_font_get_h_extents(font, &ext);
+	ff.ascent = ext.ascender * 1000.0 / ff.upem;
+	ff.descent = ext.descender * 1000.0 / ff.upem;
+	ff.hb_font = font;
+	ff.width_cache = xmalloc(65536 * sizeof *ff.width_cache);
+	for (int i = 0; i < 65536; i++)
+		ff.width_cache[i] = -2;
+	f->faces = xrealloc(f->faces, (size_t)(f->nfaces + 1) * sizeof *f->faces);
+	f->faces[f->nfaces] = ff;
+	return f->nfaces++;
+}
+
+struct fonts *font_open(struct style *s, const char *style_file, struct diags *d)
+{
+	struct fonts *f = xcalloc(1, sizeof *f);
+	f->style = s;
+	f->fc_config = FcInitLoadConfigAndFonts();
+	f->nstyle_fonts = s->nfonts;
+	f->style_faces = xmalloc((size_t)s->nfonts * 4 * sizeof *f->style_faces);
+	for (int i = 0; i < s->nfonts * 4; i++)
+		f->style_faces[i] = -1;
+	int errors = 0;
+	/* Load the regular face of every family now, so a missing family is reported up front. */
+	for (int i = 0; i < s->nfonts; i++)
+		if (font_face(f, i, 0, 0) < 0) {
+			diag_emit(d, D_STYLE_FONT, style_file, 0, 0, s->fonts[i].family,
+				"needed by the style");
+			errors++;
+		}
+	f->fallback = xmalloc((size_t)(s->nfallback + 1) * sizeof *f->fallback);
+	for (int i = 0; i < s->nfallback; i++) {
+		struct diags quiet = {0};
+		int k = S_load(f, s->fallback[i], 0, 0, &quiet, style_file);
+		diag_free(&quiet); /* a missing fallback family is not an error: it is skipped */
+		if (k >= 0)
+			f->fallback[f->nfallback++] = k;
+	}
+	if (errors > 0) {
+		font_close(f);
+		return NULL;
+	}
+	return f;
+}
+
+void font_close(struct fonts *f)
+{
+	if (f == NULL)
+		return;
+	for (int i = 0; i < f->nfaces; i++) {
+		free(f->faces[i].file);
+		free(f->faces[i].family);
+		free(f->faces[i].width_cache);
+		hb_font_destroy(f->faces[i].hb_font);
+	}
+	free(f->faces);
+	free(f->style_faces);
+	free(f->fallback);
+	if (f->fc_config)
+		FcConfigDestroy(f->fc_config);
+	free(f);
+}
+
+int font_face(struct fonts *f, int font, int bold, int italic)
+{
+	if (font < 0 || font >= f->nstyle_fonts)
+		font = 0;
+	int *slot = &f->style_faces[font * 4 + bold * 2 + italic];
+	if (*slot == -1) {
+		struct diags quiet = {0};
+		int k = S_load(f, f->style->fonts[font].family, bold, italic, &quiet, "");
+		diag_free(&quiet);
+		if (k < 0 && (bold || italic))
+			k = font_face(f, font, 0, 0); /* no such variant: the regular face stands in */
+		*slot = k < 0 ? -3 : k;
+	}
+	return *slot < 0 ? -1 : *slot;
+}
+
+int font_advance(struct fonts *f, int face, uint32_t cp)
+{
+	struct font_face *ff = &f->faces[face];
+	if (cp > 0xFFFF)
+		return -1; /* libharu 2.3.0 shows the Basic Multilingual Plane only */
+	int16_t *c = &ff->width_cache[cp];
+	if (*c == -2) {
+		hb_codepoint_t gid;
+		if (!hb_font_get_nominal_glyph(ff->hb_font, cp, &gid)) {
+			*c = -1;
+		} else {
+			long adv = hb_font_get_glyph_h_advance(ff->hb_font, gid);
+			/* libharu: (HPDF_INT16)(advance * 1000 / units_per_em), integer division */
+			*c = (int16_t)((unsigned long)adv * 1000 / (unsigned long)ff->upem);
+		}
+	}
+	return *c;
+}
+
+int font_cover(struct fonts *f, int face, uint32_t cp)
+{
+	if (font_advance(f, face, cp) >= 0)
+		return face;
+	for (int i = 0; i < f->nfallback; i++)
+		if (font_advance(f, f->fallback[i], cp) >= 0)
+			return f->fallback[i];
+	return -1;
+}
+
+double font_text_width(struct fonts *f, int face, double size, const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	long units = 0;
+	while (p < end) {
+		int w = font_advance(f, face, utf8_next(&p, end));
+		if (w > 0)
+			units += w;
+	}
+	return units * size / 1000.0;
+}

@@ -1,0 +1,48 @@
+/* font.h: font files found through fontconfig, metrics and glyph coverage through HarfBuzz. */
+#ifndef BRIEFC_FONT_H
+#define BRIEFC_FONT_H
+
+#include <stdint.h>
+
+#include "../base/diag.h"
+#include "../read/style.h"
+
+/* A face: one font file (family × weight × slant). Layout and the PDF renderer use the same
+ * file, so measured and drawn widths agree. */
+struct font_face {
+	char *file;
+	char *family;
+	int bold, italic;
+	int upem;
+	double ascent, descent; /* per 1000 units of em */
+	void *hb_font;          /* hb_font_t */
+	int16_t *width_cache;   /* per BMP code point, in 1/1000 em; -2 unknown, -1 missing */
+};
+
+struct fonts {
+	struct font_face *faces;
+	int nfaces;
+	int *style_faces;   /* [font index * 4 + bold * 2 + italic] -> face, -1 not loaded yet */
+	int nstyle_fonts;
+	int *fallback;      /* faces tried for missing characters, in order */
+	int nfallback;
+	void *fc_config;    /* FcConfig */
+	struct style *style;
+};
+
+/* Resolves the style's font families (and fallbacks) to files. Reports missing families and
+ * non-TrueType files as style errors. Returns NULL on error. */
+struct fonts *font_open(struct style *s, const char *style_file, struct diags *d);
+void font_close(struct fonts *f);
+
+/* The face for a style font with a weight and slant (loaded on first use); -1 on failure. */
+int font_face(struct fonts *f, int font, int bold, int italic);
+/* Advance width of a code point in 1/1000 em, truncated the way libharu writes /W, so that
+ * measured widths equal what the PDF viewer advances. -1 when the face lacks the glyph. */
+int font_advance(struct fonts *f, int face, uint32_t cp);
+/* The face that shows cp: face itself, else the first fallback with the glyph; -1 if none. */
+int font_cover(struct fonts *f, int face, uint32_t cp);
+/* Width of UTF-8 text set entirely in one face, in points. */
+double font_text_width(struct fonts *f, int face, double size, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,74 @@
+/* layout.h: lays the document tree out into pages of positioned boxes (device independent). */
+#ifndef BRIEFC_LAYOUT_H
+#define BRIEFC_LAYOUT_H
+
+#include <stdio.h>
+
+#include "font.h"
+#include "../base/diag.h"
+#include "../read/style.h"
+#include "../transform/doc.h"
+
+enum lay_kind {
+	LAY_TEXT, /* text at (x, y) = left end of the baseline */
+	LAY_RULE, /* a line from (x, y) to (x + w, y + h), width size */
+	LAY_LINK  /* a clickable rectangle (x, y) .. (x + w, y + h) to target */
+};
+
+/* Coordinates are PDF points with the origin at the bottom left of the page. */
+struct lay_box {
+	enum lay_kind kind;
+	double x, y, w, h;
+	int face;           /* LAY_TEXT */
+	double size;        /* font size, or rule width */
+	struct style_color color;
+	const char *text;   /* UTF-8, LAY_TEXT */
+	const char *target; /* LAY_LINK: URI, or anchor name when internal */
+	int internal;
+};
+
+struct lay_page {
+	struct lay_box *boxes;
+	int nboxes, cap;
+};
+
+struct lay_anchor {
+	const char *name;
+	int page;
+	double y;
+};
+
+struct lay_outline {
+	int level;
+	const char *title;
+	int page;
+	double y;
+};
+
+struct lay_stats {
+	int lines, overfull, emergency, loose, tight;
+};
+
+struct layout {
+	struct arena arena;
+	double page_w, page_h;
+	struct lay_page *pages;
+	int npages, cap;
+	struct lay_anchor *anchors;
+	int nanchors, anchors_cap;
+	struct lay_outline *outline;
+	int noutline, outline_cap;
+	struct lay_stats stats;
+};
+
+/* Lays out the whole document. Diagnostics (missing glyphs, overfull lines) go to d, with the
+ * source file name for their positions. Never fails on content. */
+struct layout *lay_run(const struct doc *doc, const struct style *s, struct fonts *f,
+	const char *file, struct diags *d);
+void lay_free(struct layout *l);
+/* The anchor's page and position, or NULL. */
+const struct lay_anchor *lay_anchor(const struct layout *l, const char *name);
+/* Text dump for golden tests (--dump layout). */
+void lay_dump(const struct layout *l, const struct fonts *f, FILE *out);
+
+#endif

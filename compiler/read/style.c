@@ -1,0 +1,339 @@
+/* style.c: reads a style sheet (XML + RELAX NG), checks every value and fills struct style. */
+#include "style.h"
+#include "xmlread.h"
+#include "../base/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+extern const unsigned char briefc_schema_style[];
+extern const size_t briefc_schema_style_len;
+extern const unsigned char briefc_default_style[];
+extern const size_t briefc_default_style_len;
+
+#define STYLE_MAX_LENGTH 2000.0 /* points: about 70 cm, larger than any page briefc sets */
+
+struct S_ctx {
+	const char *file;
+	struct diags *d;
+	int errors;
+};
+
+static char *S_attr(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	if (v == NULL)
+		return NULL;
+	char *s = xstrdup((const char *)v);
+	xmlFree(v);
+	return s;
+}
+
+static void S_error(struct S_ctx *c, xmlNodePtr n, const char *fmt, const char *a, const char *b)
+{
+	struct buf m = {0};
+	buf_printf(&m, fmt, a, b);
+	diag_emit_text(c->d, D_STYLE_VALUE, c->file, n ? (int)xmlGetLineNo(n) : 0, 0, m.data);
+	buf_free(&m);
+	c->errors++;
+}
+
+/* A length attribute in points; keeps *out when absent. Negative allowed only if neg. */
+static void S_length(struct S_ctx *c, xmlNodePtr n, const char *name, double *out, int neg)
+{
+	char *v = S_attr(n, name);
+	if (v == NULL)
+		return;
+	char *end;
+	double x = strtod(v, &end);
+	double unit = 1;
+	if (strcmp(end, "pt") == 0)
+		unit = 1;
+	else if (strcmp(end, "mm") == 0)
+		unit = 72.0 / 25.4;
+	else if (strcmp(end, "cm") == 0)
+		unit = 72.0 / 2.54;
+	else if (strcmp(end, "in") == 0)
+		unit = 72.0;
+	else
+		S_error(c, n, "%s: '%s' is not a length (a number with pt, mm, cm or in)", name, v);
+	x *= unit;
+	if (!isfinite(x) || fabs(x) > STYLE_MAX_LENGTH)
+		S_error(c, n, "%s: '%s' is out of range (at most 2000pt)", name, v);
+	else if (x < 0 && !neg)
+		S_error(c, n, "%s: '%s' must not be negative", name, v);
+	else
+		*out = x;
+	free(v);
+}
+
+static void S_color(struct S_ctx *c, xmlNodePtr n, const char *name, struct style_color *out)
+{
+	(void)c;
+	char *v = S_attr(n, name);
+	if (v == NULL)
+		return;
+	unsigned long x = strtoul(v + 1, NULL, 16); /* the schema guarantees #RRGGBB */
+	out->r = ((x >> 16) & 0xFF) / 255.0;
+	out->g = ((x >> 8) & 0xFF) / 255.0;
+	out->b = (x & 0xFF) / 255.0;
+	free(v);
+}
+
+static int S_font_index(const struct style *s, const char *id)
+{
+	for (int i = 0; i < s->nfonts; i++)
+		if (strcmp(s->fonts[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
+static void S_read_block(struct S_ctx *c, struct style *s, xmlNodePtr n, struct style_block *b)
+{
+	char *v;
+	if ((v = S_attr(n, "font")) != NULL) {
+		int i = S_font_index(s, v);
+		if (i < 0)
+			S_error(c, n, "font '%s' is not declared by a <font id=...> element%s", v, "");
+		else
+			b->font = i;
+		free(v);
+	}
+	if ((v = S_attr(n, "weight")) != NULL) {
+		b->bold = strcmp(v, "bold") == 0;
+		free(v);
+	}
+	if ((v = S_attr(n, "slant")) != NULL) {
+		b->italic = strcmp(v, "italic") == 0;
+		free(v);
+	}
+	if ((v = S_attr(n, "align")) != NULL) {
+		b->align = strcmp(v, "left") == 0 ? ALIGN_LEFT
+			: strcmp(v, "right") == 0 ? ALIGN_RIGHT
+			: strcmp(v, "center") == 0 ? ALIGN_CENTER : ALIGN_JUSTIFY;
+		free(v);
+	}
+	if ((v = S_attr(n, "keep-with-next")) != NULL) {
+		b->keep_with_next = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
+		free(v);
+	}
+	double size = b->size;
+	S_length(c, n, "size", &size, 0);
+	if (size < 2 || size > 200)
+		S_error(c, n, "size: %s is out of range (2pt to 200pt)%s", size < 2 ? "too small" : "too large", "");
+	else
+		b->size = size;
+	S_length(c, n, "leading", &b->leading, 0);
+	if (b->leading < b->size * 0.8)
+		b->leading = b->size * 1.2;
+	S_length(c, n, "space-before", &b->space_before, 0);
+	S_length(c, n, "space-after", &b->space_after, 0);
+	S_length(c, n, "indent-left", &b->indent_left, 0);
+	S_length(c, n, "indent-right", &b->indent_right, 0);
+	S_length(c, n, "first-indent", &b->first_indent, 1);
+	S_color(c, n, "color", &b->color);
+}
+
+static struct style_block *S_block_slot(struct style *s, const char *cls)
+{
+	for (int i = 0; i < s->nblocks; i++)
+		if (strcmp(s->blocks[i].cls, cls) == 0)
+			return &s->blocks[i];
+	return NULL;
+}
+
+static int S_is(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static void S_read(struct S_ctx *c, struct style *s, xmlNodePtr root)
+{
+	char *v = S_attr(root, "name");
+	s->name = v ? v : xstrdup("unnamed");
+
+	/* Fonts first: blocks refer to them. */
+	for (xmlNodePtr n = root->children; n; n = n->next) {
+		if (S_is(n, "font")) {
+			char *id = S_attr(n, "id");
+			if (S_font_index(s, id) >= 0) {
+				S_error(c, n, "font '%s' is declared twice%s", id, "");
+				free(id);
+				continue;
+			}
+			s->fonts = xrealloc(s->fonts, (size_t)(s->nfonts + 1) * sizeof *s->fonts);
+			s->fonts[s->nfonts].id = id;
+			s->fonts[s->nfonts].family = S_attr(n, "family");
+			s->nfonts++;
+		} else if (S_is(n, "fallback")) {
+			for (xmlNodePtr f = n->children; f; f = f->next) {
+				if (!S_is(f, "family"))
+					continue;
+				xmlChar *t = xmlNodeGetContent(f);
+				s->fallback = xrealloc(s->fallback, (size_t)(s->nfallback + 1) * sizeof *s->fallback);
+				s->fallback[s->nfallback++] = xstrdup((const char *)t);
+				xmlFree(t);
+			}
+		}
+	}
+	if (s->nfonts == 0) {
+		s->fonts = xmalloc(sizeof *s->fonts);
+		s->fonts[0].id = xstrdup("serif");
+		s->fonts[0].family = xstrdup("DejaVu Serif");
+		s->nfonts = 1;
+	}
+
+	/* The body block is the default every other block starts from. */
+	struct style_block body = {.cls = NULL, .font = 0, .size = 10, .leading = 12.5,
+		.align = ALIGN_JUSTIFY, .space_after = 4};
+	for (xmlNodePtr n = root->children; n; n = n->next) {
+		char *cls = S_is(n, "block") ? S_attr(n, "class") : NULL;
+		if (cls != NULL && strcmp(cls, "body") == 0)
+			S_read_block(c, s, n, &body);
+		free(cls);
+	}
+	body.cls = xstrdup("body");
+	s->blocks = xmalloc(sizeof *s->blocks);
+	s->blocks[0] = body;
+	s->nblocks = 1;
+	for (xmlNodePtr n = root->children; n; n = n->next) {
+		if (!S_is(n, "block"))
+			continue;
+		char *cls = S_attr(n, "class");
+		if (strcmp(cls, "body") == 0) {
+			free(cls);
+			continue;
+		}
+		if (S_block_slot(s, cls) != NULL) {
+			S_error(c, n, "block class '%s' is defined twice%s", cls, "");
+			free(cls);
+			continue;
+		}
+		struct style_block b = s->blocks[0];
+		b.space_before = 0;
+		b.space_after = 0;
+		b.keep_with_next = 0;
+		b.cls = cls;
+		S_read_block(c, s, n, &b);
+		s->blocks = xrealloc(s->blocks, (size_t)(s->nblocks + 1) * sizeof *s->blocks);
+		s->blocks[s->nblocks++] = b;
+	}
+
+	for (xmlNodePtr n = root->children; n; n = n->next) {
+		if (S_is(n, "page")) {
+			char *size = S_attr(n, "size");
+			if (size == NULL || strcmp(size, "A4") == 0) {
+				s->page_w = 595.276;
+				s->page_h = 841.890;
+			} else if (strcmp(size, "Letter") == 0) {
+				s->page_w = 612;
+				s->page_h = 792;
+			} else if (strcmp(size, "A5") == 0) {
+				s->page_w = 419.528;
+				s->page_h = 595.276;
+			}
+			free(size);
+			S_length(c, n, "width", &s->page_w, 0);
+			S_length(c, n, "height", &s->page_h, 0);
+			S_length(c, n, "margin-top", &s->margin_top, 0);
+			S_length(c, n, "margin-bottom", &s->margin_bottom, 0);
+			S_length(c, n, "margin-inner", &s->margin_inner, 0);
+			S_length(c, n, "margin-outer", &s->margin_outer, 0);
+			S_length(c, n, "header-offset", &s->header_offset, 0);
+			S_length(c, n, "footer-offset", &s->footer_offset, 0);
+			if (s->page_w < 72 || s->page_h < 72)
+				S_error(c, n, "the page is smaller than one inch%s%s", "", "");
+			else if (s->margin_inner + s->margin_outer > s->page_w - 72 ||
+				s->margin_top + s->margin_bottom > s->page_h - 72)
+				S_error(c, n, "the margins leave less than one inch of text block%s%s", "", "");
+		} else if (S_is(n, "layout")) {
+			S_length(c, n, "rule-width", &s->rule_width, 0);
+			S_length(c, n, "cell-padding", &s->cell_padding, 0);
+			S_length(c, n, "list-indent", &s->list_indent, 0);
+			S_color(c, n, "link-color", &s->link_color);
+			S_color(c, n, "rule-color", &s->rule_color);
+			char *t = S_attr(n, "tolerance");
+			if (t != NULL) {
+				double x = strtod(t, NULL);
+				if (!(x >= 0.5 && x <= 100))
+					S_error(c, n, "tolerance: '%s' is out of range (0.5 to 100)%s", t, "");
+				else
+					s->tolerance = x;
+				free(t);
+			}
+			if ((t = S_attr(n, "header")) != NULL) {
+				free(s->header);
+				s->header = t;
+			}
+			if ((t = S_attr(n, "footer")) != NULL) {
+				free(s->footer);
+				s->footer = t;
+			}
+		}
+	}
+}
+
+struct style *style_load(const char *path, struct diags *d)
+{
+	const char *file = path ? path : "(built-in style)";
+	xmlDocPtr doc = path ? xmlread_file(path, d)
+		: xmlread_memory(file, (const char *)briefc_default_style, briefc_default_style_len, d);
+	if (doc == NULL)
+		return NULL;
+	if (!xmlread_validate(doc, file, briefc_schema_style, briefc_schema_style_len, d)) {
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	struct style *s = xcalloc(1, sizeof *s);
+	s->page_w = 595.276;
+	s->page_h = 841.890;
+	s->margin_top = s->margin_bottom = s->margin_inner = s->margin_outer = 72;
+	s->header_offset = s->footer_offset = 36;
+	s->rule_width = 0.5;
+	s->cell_padding = 3;
+	s->list_indent = 18;
+	s->tolerance = 3;
+	s->link_color = (struct style_color){0.1, 0.3, 0.55};
+	s->header = xstrdup("{short-title}");
+	s->footer = xstrdup("Page {page} of {pages}");
+	struct S_ctx c = {.file = file, .d = d};
+	S_read(&c, s, xmlDocGetRootElement(doc));
+	xmlFreeDoc(doc);
+	if (c.errors > 0) {
+		style_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void style_free(struct style *s)
+{
+	if (s == NULL)
+		return;
+	free(s->name);
+	for (int i = 0; i < s->nfonts; i++) {
+		free(s->fonts[i].id);
+		free(s->fonts[i].family);
+	}
+	free(s->fonts);
+	for (int i = 0; i < s->nfallback; i++)
+		free(s->fallback[i]);
+	free(s->fallback);
+	for (int i = 0; i < s->nblocks; i++)
+		free(s->blocks[i].cls);
+	free(s->blocks);
+	free(s->header);
+	free(s->footer);
+	free(s);
+}
+
+const struct style_block *style_block(const struct style *s, const char *cls)
+{
+	for (int i = 0; i < s->nblocks; i++)
+		if (strcmp(s->blocks[i].cls, cls) == 0)
+			return &s->blocks[i];
+	return &s->blocks[0];
+}

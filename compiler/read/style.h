@@ -1,0 +1,55 @@
+/* style.h: the style sheet (page geometry, fonts, block styles) read and checked from XML. */
+#ifndef BRIEFC_STYLE_H
+#define BRIEFC_STYLE_H
+
+#include "../base/diag.h"
+
+enum style_align { ALIGN_JUSTIFY, ALIGN_LEFT, ALIGN_RIGHT, ALIGN_CENTER };
+
+struct style_color {
+	double r, g, b;
+};
+
+/* How a block of a given class is set. Lengths are in PostScript points. */
+struct style_block {
+	char *cls;
+	int font;       /* index into style.fonts */
+	int bold, italic;
+	double size, leading;
+	enum style_align align;
+	double space_before, space_after;
+	double indent_left, indent_right, first_indent;
+	struct style_color color;
+	int keep_with_next;
+};
+
+struct style_font {
+	char *id;
+	char *family;
+};
+
+struct style {
+	char *name;
+	double page_w, page_h;
+	double margin_top, margin_bottom, margin_inner, margin_outer;
+	double header_offset, footer_offset;
+	struct style_font *fonts;
+	int nfonts;
+	char **fallback; /* families tried, in order, for characters the block's font lacks */
+	int nfallback;
+	struct style_block *blocks;
+	int nblocks;
+	double rule_width, cell_padding, list_indent, tolerance;
+	struct style_color link_color, rule_color;
+	char *header, *footer; /* templates with {short-title}, {page}, {pages}, {section} */
+};
+
+/* Reads a style from path (or the built-in default when path is NULL), validating it
+ * against the embedded schema and checking every value. Returns NULL with diagnostics. */
+struct style *style_load(const char *path, struct diags *d);
+void style_free(struct style *s);
+
+/* The style for a block class; classes the sheet lacks use "body". Never NULL. */
+const struct style_block *style_block(const struct style *s, const char *cls);
+
+#endif

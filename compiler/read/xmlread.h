@@ -1,0 +1,27 @@
+/* xmlread.h: safe parsing of untrusted XML from memory and RELAX NG validation, with diagnostics. */
+#ifndef BRIEFC_XMLREAD_H
+#define BRIEFC_XMLREAD_H
+
+#include <stddef.h>
+#include <libxml/tree.h>
+
+#include "../base/diag.h"
+
+/* Input limits (README "Limits"). */
+#define XMLREAD_MAX_BYTES ((size_t)64 << 20) /* 64 MiB per source or style file */
+
+/* Reads and parses the file at path: no DOCTYPE, no entities, no network, no external
+ * loads, true line numbers. Returns NULL (with diagnostics) when the file cannot be read or
+ * is not well formed. The caller frees the result with xmlFreeDoc. */
+xmlDocPtr xmlread_file(const char *path, struct diags *d);
+/* Same for bytes already in memory; name is used in diagnostics. */
+xmlDocPtr xmlread_memory(const char *name, const char *data, size_t len, struct diags *d);
+
+/* Validates doc against the RELAX NG schema given as text. Returns 1 if valid. */
+int xmlread_validate(xmlDocPtr doc, const char *name, const unsigned char *schema,
+	size_t schema_len, struct diags *d);
+
+/* One-time process set-up of libxml2 (refusing entity loader). Idempotent. */
+void xmlread_init(void);
+
+#endif

@@ -1,0 +1,74 @@
+/* doc.h: the generic document tree (sections, paragraphs, lists, tables, inline spans). */
+#ifndef BRIEFC_DOC_H
+#define BRIEFC_DOC_H
+
+#include <stdio.h>
+
+#include "../base/util.h"
+
+enum doc_type {
+	/* blocks */
+	DOC_DOCUMENT,
+	DOC_SECTION,  /* level 1..3; children: HEADING then blocks */
+	DOC_HEADING,  /* inline children; label = "3.2" */
+	DOC_PARA,     /* inline children; cls selects the style (body, title, meta, ...) */
+	DOC_LIST,     /* children: ITEM; flag ordered */
+	DOC_ITEM,     /* inline children; label = "1." or bullet */
+	DOC_TABLE,    /* children: ROW (and a PARA of class caption first) */
+	DOC_ROW,      /* children: CELL; flag header */
+	DOC_CELL,     /* inline children; align */
+	DOC_QUOTE,    /* children: PARA (cls quote) then optional PARA attribution */
+	DOC_RULE,     /* a horizontal rule */
+	/* inlines */
+	DOC_TEXT,     /* text */
+	DOC_EMPH,
+	DOC_STRONG,
+	DOC_LINK,     /* target = URI */
+	DOC_XREF,     /* target = id of a node with that anchor */
+	DOC_NOTEREF,  /* label = note number; target = anchor of the note */
+	DOC_CITE,     /* label = "[3]"; target = anchor of the reference */
+	DOC_LANG      /* a span in another language (lang) */
+};
+
+enum doc_flag {
+	DOC_GENERATED = 1, /* made by briefc, not from the source's text */
+	DOC_ORDERED = 2,
+	DOC_HEADER = 4,
+	DOC_ALIGN_RIGHT = 8,
+	DOC_ALIGN_CENTER = 16
+};
+
+struct doc_node {
+	enum doc_type type;
+	struct doc_node *parent, *first, *last, *next;
+	const char *text;   /* DOC_TEXT */
+	const char *cls;    /* style class for blocks */
+	const char *label;  /* heading number, list label, note number */
+	const char *anchor; /* a target other nodes link to */
+	const char *target; /* link target: URI (LINK) or anchor (XREF, NOTEREF, CITE) */
+	const char *lang;   /* xml:lang of the span or block, NULL: inherited */
+	int level;          /* section level */
+	int flags;
+	int line;           /* source line that produced it (0: none) */
+};
+
+/* The tree owns all its memory in one arena. */
+struct doc {
+	struct arena arena;
+	struct doc_node *root;
+	const char *title, *short_title, *lang;
+	const char *author, *subject, *keywords, *date; /* document information */
+};
+
+struct doc *doc_new(void);
+void doc_free(struct doc *d);
+struct doc_node *doc_add(struct doc *d, struct doc_node *parent, enum doc_type type, int line);
+struct doc_node *doc_add_text(struct doc *d, struct doc_node *parent, const char *text, int line);
+/* The concatenated text of a subtree (for outline titles and running heads). */
+char *doc_plain_text(struct doc *d, const struct doc_node *n);
+/* Text dump for golden tests (--dump tree). */
+void doc_dump(const struct doc *d, FILE *out);
+const char *doc_type_name(enum doc_type t);
+int doc_is_inline(enum doc_type t);
+
+#endif

@@ -1,0 +1,718 @@
+/* transform.c: turns the agreement's domain model into the generic document tree. */
+#include "transform.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct S_xf {
+	const struct model *m;
+	struct doc *d;
+	struct vec notes;       /* xmlNodePtr of each <note>, in order of reference */
+	int sec[4];             /* section counters per level */
+	int cite_count;
+};
+
+static int S_is(xmlNodePtr n, const char *name)
+{
+	return n != NULL && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static int S_line(xmlNodePtr n)
+{
+	return n ? (int)xmlGetLineNo(n) : 0;
+}
+
+static const char *S_attr(struct S_xf *x, xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	if (v == NULL)
+		return NULL;
+	const char *s = arena_strdup(&x->d->arena, (const char *)v);
+	xmlFree(v);
+	return s;
+}
+
+static const char *S_lang(struct S_xf *x, xmlNodePtr n)
+{
+	xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"lang", XML_XML_NAMESPACE);
+	if (v == NULL)
+		return NULL;
+	const char *s = arena_strdup(&x->d->arena, (const char *)v);
+	xmlFree(v);
+	return s;
+}
+
+static const char *S_date(struct S_xf *x, const char *iso)
+{
+	char buf[64];
+	date_format(iso, buf, sizeof buf);
+	return arena_strdup(&x->d->arena, buf);
+}
+
+/* Adds text with XML white space collapsed to single spaces. */
+static void S_text(struct S_xf *x, struct doc_node *parent, const char *s, int line)
+{
+	struct buf b = {0};
+	int space = 0;
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			space = 1;
+			continue;
+		}
+		if (space)
+			buf_putc(&b, ' ');
+		space = 0;
+		buf_putc(&b, *s);
+	}
+	if (space)
+		buf_putc(&b, ' ');
+	if (b.len > 0)
+		doc_add_text(x->d, parent, b.data, line);
+	buf_free(&b);
+}
+
+static struct doc_node *S_gen_text(struct S_xf *x, struct doc_node *parent, const char *s)
+{
+	struct doc_node *t = doc_add_text(x->d, parent, s, 0);
+	t->flags |= DOC_GENERATED;
+	return t;
+}
+
+/* The words a cross-reference shows when the source gives none. */
+static const char *S_xref_text(struct S_xf *x, const char *id)
+{
+	const struct model *m = x->m;
+	const char *kind = model_kind_of(m, id);
+	if (kind == NULL)
+		return id;
+	if (strcmp(kind, "term") == 0)
+		return arena_printf(&x->d->arena, "term %d", model_term(m, id)->n);
+	if (strcmp(kind, "actor") == 0)
+		return model_actor(m, id)->name;
+	if (strcmp(kind, "topic") == 0)
+		return model_topic(m, id)->label;
+	if (strcmp(kind, "reference") == 0)
+		return arena_printf(&x->d->arena, "[%d]", model_reference(m, id)->number);
+	xmlNodePtr title = NULL;
+	if (strcmp(kind, "thread") == 0 || strcmp(kind, "statement") == 0 || strcmp(kind, "event") == 0) {
+		for (int i = 0; i < m->nthreads && title == NULL; i++) {
+			if (strcmp(m->threads[i].id, id) == 0)
+				title = m->threads[i].title;
+			for (int k = 0; k < m->threads[i].nevents && title == NULL; k++)
+				if (strcmp(m->threads[i].events[k].id, id) == 0)
+					title = m->threads[i].events[k].title;
+		}
+		for (int i = 0; i < m->nstatements && title == NULL; i++)
+			if (strcmp(m->statements[i].id, id) == 0)
+				title = m->statements[i].title;
+	}
+	if (title != NULL) {
+		xmlChar *t = xmlNodeGetContent(title);
+		const char *r = arena_printf(&x->d->arena, "\u201C%s\u201D", t ? (const char *)t : "");
+		xmlFree(t);
+		return r;
+	}
+	return id;
+}
+
+static void S_inline(struct S_xf *x, struct doc_node *parent, xmlNodePtr n);
+
+static void S_inline_children(struct S_xf *x, struct doc_node *parent, xmlNodePtr n)
+{
+	for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+		S_inline(x, parent, c);
+}
+
+static void S_inline(struct S_xf *x, struct doc_node *parent, xmlNodePtr n)
+{
+	struct doc *d = x->d;
+	if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+		S_text(x, parent, (const char *)n->content, S_line(n));
+		return;
+	}
+	if (n->type != XML_ELEMENT_NODE)
+		return;
+	const char *name = (const char *)n->name;
+	int line = S_line(n);
+	struct doc_node *s;
+	if (strcmp(name, "em") == 0) {
+		S_inline_children(x, doc_add(d, parent, DOC_EMPH, line), n);
+	} else if (strcmp(name, "strong") == 0) {
+		S_inline_children(x, doc_add(d, parent, DOC_STRONG, line), n);
+	} else if (strcmp(name, "q") == 0) {
+		s = doc_add(d, parent, DOC_LANG, line);
+		s->lang = S_lang(x, n);
+		S_gen_text(x, s, "\u201C");
+		S_inline_children(x, s, n);
+		S_gen_text(x, s, "\u201D");
+	} else if (strcmp(name, "foreign") == 0) {
+		s = doc_add(d, parent, DOC_LANG, line);
+		s->lang = S_lang(x, n);
+		S_inline_children(x, s, n);
+	} else if (strcmp(name, "actor") == 0 || strcmp(name, "date") == 0) {
+		xmlChar *t = xmlNodeGetContent(n);
+		int empty = t == NULL || t[0] == '\0';
+		if (!empty)
+			S_inline_children(x, parent, n);
+		else if (strcmp(name, "date") == 0)
+			S_gen_text(x, parent, S_date(x, S_attr(x, n, "value")));
+		else
+			S_gen_text(x, parent, model_actor(x->m, S_attr(x, n, "ref"))->name);
+		xmlFree(t);
+	} else if (strcmp(name, "link") == 0) {
+		s = doc_add(d, parent, DOC_LINK, line);
+		s->target = S_attr(x, n, "href");
+		xmlChar *t = xmlNodeGetContent(n);
+		if (t == NULL || t[0] == '\0')
+			S_gen_text(x, s, s->target);
+		else
+			S_inline_children(x, s, n);
+		xmlFree(t);
+	} else if (strcmp(name, "xref") == 0) {
+		s = doc_add(d, parent, DOC_XREF, line);
+		s->target = S_attr(x, n, "to");
+		xmlChar *t = xmlNodeGetContent(n);
+		if (t == NULL || t[0] == '\0')
+			S_gen_text(x, s, S_xref_text(x, s->target));
+		else
+			S_inline_children(x, s, n);
+		xmlFree(t);
+	} else if (strcmp(name, "cite") == 0) {
+		const char *refs = S_attr(x, n, "ref");
+		const char *p = refs;
+		while (*p) {
+			while (*p == ' ')
+				p++;
+			const char *e = p;
+			while (*e && *e != ' ')
+				e++;
+			if (e > p) {
+				char *id = arena_strndup(&d->arena, p, (size_t)(e - p));
+				const struct model_reference *r = model_reference(x->m, id);
+				s = doc_add(d, parent, DOC_CITE, line);
+				s->target = arena_printf(&d->arena, "ref-%s", id);
+				s->label = arena_printf(&d->arena, "[%d]", r ? r->number : 0);
+				s->flags |= DOC_GENERATED;
+			}
+			p = e;
+		}
+	} else if (strcmp(name, "note") == 0) {
+		vec_push(&x->notes, n);
+		s = doc_add(d, parent, DOC_NOTEREF, line);
+		s->label = arena_printf(&d->arena, "%zu", x->notes.n);
+		s->target = arena_printf(&d->arena, "note-%zu", x->notes.n);
+		s->anchor = arena_printf(&d->arena, "noteref-%zu", x->notes.n);
+	} else {
+		S_inline_children(x, parent, n); /* unknown inline: keep its text */
+	}
+}
+
+static struct doc_node *S_para(struct S_xf *x, struct doc_node *parent, const char *cls, int line)
+{
+	struct doc_node *p = doc_add(x->d, parent, DOC_PARA, line);
+	p->cls = cls;
+	return p;
+}
+
+static void S_blocks(struct S_xf *x, struct doc_node *parent, xmlNodePtr n)
+{
+	struct doc *d = x->d;
+	for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next) {
+		int line = S_line(c);
+		if (S_is(c, "p")) {
+			struct doc_node *p = S_para(x, parent, "body", line);
+			p->lang = S_lang(x, c);
+			S_inline_children(x, p, c);
+		} else if (S_is(c, "list")) {
+			struct doc_node *l = doc_add(d, parent, DOC_LIST, line);
+			const char *ord = S_attr(x, c, "ordered");
+			int ordered = ord && (strcmp(ord, "true") == 0 || strcmp(ord, "1") == 0);
+			if (ordered)
+				l->flags |= DOC_ORDERED;
+			int k = 0;
+			for (xmlNodePtr i = c->children; i; i = i->next) {
+				if (!S_is(i, "item"))
+					continue;
+				struct doc_node *it = doc_add(d, l, DOC_ITEM, S_line(i));
+				it->cls = "item";
+				it->label = ordered ? arena_printf(&d->arena, "%d.", ++k) : "\u2022";
+				S_inline_children(x, it, i);
+			}
+		} else if (S_is(c, "table")) {
+			struct doc_node *t = doc_add(d, parent, DOC_TABLE, line);
+			for (xmlNodePtr r = c->children; r; r = r->next) {
+				if (S_is(r, "caption")) {
+					S_inline_children(x, S_para(x, t, "caption", S_line(r)), r);
+				} else if (S_is(r, "row")) {
+					struct doc_node *row = doc_add(d, t, DOC_ROW, S_line(r));
+					const char *h = S_attr(x, r, "header");
+					if (h && (strcmp(h, "true") == 0 || strcmp(h, "1") == 0))
+						row->flags |= DOC_HEADER;
+					for (xmlNodePtr cl = r->children; cl; cl = cl->next) {
+						if (!S_is(cl, "cell"))
+							continue;
+						struct doc_node *cell = doc_add(d, row, DOC_CELL, S_line(cl));
+						cell->cls = (row->flags & DOC_HEADER) ? "th" : "cell";
+						const char *al = S_attr(x, cl, "align");
+						if (al && strcmp(al, "right") == 0)
+							cell->flags |= DOC_ALIGN_RIGHT;
+						else if (al && strcmp(al, "center") == 0)
+							cell->flags |= DOC_ALIGN_CENTER;
+						S_inline_children(x, cell, cl);
+					}
+				}
+			}
+		} else if (S_is(c, "quote")) {
+			struct doc_node *q = doc_add(d, parent, DOC_QUOTE, line);
+			q->lang = S_lang(x, c);
+			for (xmlNodePtr p = c->children; p; p = p->next)
+				if (S_is(p, "p"))
+					S_inline_children(x, S_para(x, q, "quote", S_line(p)), p);
+			const char *by = S_attr(x, c, "by"), *date = S_attr(x, c, "date");
+			const char *ref = S_attr(x, c, "ref");
+			if (by || date || ref) {
+				struct doc_node *a = S_para(x, q, "attribution", line);
+				a->flags |= DOC_GENERATED;
+				struct buf b = {0};
+				buf_puts(&b, "\u2014\u00A0");
+				if (by)
+					buf_puts(&b, model_actor(x->m, by)->name);
+				if (date)
+					buf_printf(&b, "%s%s", by ? ", " : "", S_date(x, date));
+				S_gen_text(x, a, b.data);
+				buf_free(&b);
+				if (ref) {
+					S_gen_text(x, a, " ");
+					struct doc_node *ci = doc_add(d, a, DOC_CITE, line);
+					ci->target = arena_printf(&d->arena, "ref-%s", ref);
+					ci->label = arena_printf(&d->arena, "[%d]", model_reference(x->m, ref)->number);
+					ci->flags |= DOC_GENERATED;
+				}
+			}
+		}
+	}
+}
+
+/* A numbered section (levels 1 and 2 are numbered; 3 is not) with its heading. */
+static struct doc_node *S_section(struct S_xf *x, struct doc_node *parent, int level,
+	const char *anchor, const char *label, int line)
+{
+	struct doc *d = x->d;
+	struct doc_node *s = doc_add(d, parent, DOC_SECTION, line);
+	s->level = level;
+	s->anchor = anchor;
+	struct doc_node *h = doc_add(d, s, DOC_HEADING, line);
+	h->level = level;
+	h->cls = level == 1 ? "h1" : level == 2 ? "h2" : "h3";
+	x->sec[level]++;
+	for (int i = level + 1; i < 4; i++)
+		x->sec[i] = 0;
+	if (label != NULL)
+		h->label = label;
+	else if (level == 1)
+		h->label = arena_printf(&d->arena, "%d", x->sec[1]);
+	else if (level == 2)
+		h->label = arena_printf(&d->arena, "%d.%d", x->sec[1], x->sec[2]);
+	return s;
+}
+
+static struct doc_node *S_heading(struct doc_node *section)
+{
+	return section->first;
+}
+
+static struct doc_node *S_section_gen(struct S_xf *x, struct doc_node *parent, int level,
+	const char *anchor, const char *title)
+{
+	struct doc_node *s = S_section(x, parent, level, anchor, NULL, 0);
+	s->flags |= DOC_GENERATED;
+	S_gen_text(x, S_heading(s), title);
+	return s;
+}
+
+static const char *S_names_of(struct S_xf *x, struct model_ids ids)
+{
+	struct buf b = {0};
+	for (int i = 0; i < ids.n; i++) {
+		const struct model_actor *a = model_actor(x->m, ids.v[i]);
+		const struct model_topic *t = a ? NULL : model_topic(x->m, ids.v[i]);
+		const struct model_term *tm = a || t ? NULL : model_term(x->m, ids.v[i]);
+		if (i > 0)
+			buf_puts(&b, i == ids.n - 1 ? " and " : ", ");
+		if (a)
+			buf_puts(&b, a->name);
+		else if (t)
+			buf_puts(&b, t->label);
+		else if (tm)
+			buf_printf(&b, "term %d", tm->n);
+		else
+			buf_puts(&b, ids.v[i]);
+	}
+	const char *s = arena_strdup(&x->d->arena, b.data ? b.data : "");
+	buf_free(&b);
+	return s;
+}
+
+static const char *S_when_text(struct S_xf *x, struct model_when w)
+{
+	if (w.from == NULL)
+		return NULL;
+	if (!w.is_range)
+		return S_date(x, w.from);
+	if (w.to == NULL)
+		return arena_printf(&x->d->arena, "from %s (ongoing)", S_date(x, w.from));
+	return arena_printf(&x->d->arena, "%s \u2013 %s", S_date(x, w.from), S_date(x, w.to));
+}
+
+/* A "facts" line: generated, small, with label: value pairs separated by a middle dot. */
+static void S_fact(struct S_xf *x, struct doc_node *p, const char *label, const char *value)
+{
+	if (value == NULL || value[0] == '\0')
+		return;
+	if (p->first != NULL)
+		S_gen_text(x, p, " \u00B7 ");
+	struct doc_node *s = doc_add(x->d, p, DOC_STRONG, 0);
+	S_gen_text(x, s, label);
+	S_gen_text(x, p, arena_printf(&x->d->arena, "\u00A0%s", value));
+}
+
+static void S_title_block(struct S_xf *x, struct doc_node *root)
+{
+	const struct model *m = x->m;
+	S_inline_children(x, S_para(x, root, "title", S_line(m->title)), m->title);
+	if (m->subtitle)
+		S_inline_children(x, S_para(x, root, "subtitle", S_line(m->subtitle)), m->subtitle);
+	struct doc_node *meta = S_para(x, root, "meta", 0);
+	meta->flags |= DOC_GENERATED;
+	S_fact(x, meta, "Issued", S_date(x, m->issued));
+	if (m->revised)
+		S_fact(x, meta, "Revised", S_date(x, m->revised));
+	if (m->classification)
+		S_fact(x, meta, "Classification", m->classification);
+	if (m->nauthors > 0) {
+		struct buf b = {0};
+		for (int i = 0; i < m->nauthors; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", m->authors[i]);
+		struct doc_node *au = S_para(x, root, "meta", 0);
+		au->flags |= DOC_GENERATED;
+		S_fact(x, au, m->nauthors > 1 ? "Authors" : "Author", arena_strdup(&x->d->arena, b.data));
+		buf_free(&b);
+	}
+	if (m->abstract) {
+		for (xmlNodePtr c = m->abstract->children; c; c = c->next)
+			if (S_is(c, "p"))
+				S_inline_children(x, S_para(x, root, "abstract", S_line(c)), c);
+	}
+}
+
+static void S_agreement(struct S_xf *x, struct doc_node *root)
+{
+	const struct model *m = x->m;
+	struct doc *d = x->d;
+	struct doc_node *s = S_section_gen(x, root, 1, m->agreement_id, "The agreement");
+	struct doc_node *f = S_para(x, s, "facts", 0);
+	f->flags |= DOC_GENERATED;
+	S_fact(x, f, "Name", m->agreement_name);
+	S_fact(x, f, "Signed", m->signed_place
+		? arena_printf(&d->arena, "%s, %s", S_date(x, m->signed_date), m->signed_place)
+		: S_date(x, m->signed_date));
+	if (m->effective) {
+		char day[11];
+		snprintf(day, sizeof day, "%.10s", m->effective);
+		S_fact(x, f, "In force", arena_printf(&d->arena, "%.5s on %s%s%s (UTC%s)",
+			m->effective + 11, S_date(x, day), m->effective_tz_name ? ", " : "",
+			m->effective_tz_name ? m->effective_tz_name : "",
+			strcmp(m->effective_tz, "Z") == 0 ? "" : m->effective_tz));
+	}
+	S_fact(x, f, "Parties", S_names_of(x, m->parties));
+	struct buf b = {0};
+	for (int i = 0; i < m->nsignatories; i++) {
+		const struct model_actor *a = m->signatories[i];
+		buf_printf(&b, "%s%s", i ? "; " : "", a->name);
+		if (a->nroles > 0)
+			buf_printf(&b, " (%s)", a->roles[0]);
+	}
+	S_fact(x, f, "Signatories", arena_strdup(&d->arena, b.data ? b.data : ""));
+	buf_free(&b);
+	S_blocks(x, s, m->agreement_summary);
+
+	struct doc_node *terms = S_section_gen(x, s, 2, NULL, "Terms");
+	for (int i = 0; i < m->nterms; i++) {
+		const struct model_term *t = &m->terms[i];
+		struct doc_node *ts = S_section(x, terms, 3, t->id,
+			arena_printf(&d->arena, "Term %d", t->n), t->line);
+		S_inline_children(x, S_heading(ts), t->title);
+		struct doc_node *tf = S_para(x, ts, "facts", t->line);
+		tf->flags |= DOC_GENERATED;
+		S_fact(x, tf, "Topics", S_names_of(x, t->topics));
+		S_fact(x, tf, "Binds", S_names_of(x, t->binds));
+		for (int k = 0; k < t->ndeadlines; k++) {
+			const struct model_deadline *dl = &t->deadlines[k];
+			const char *v = S_date(x, dl->date);
+			if (dl->status)
+				v = arena_printf(&d->arena, "%s (%s%s%s)", v, dl->status,
+					dl->met_on ? " on " : "", dl->met_on ? S_date(x, dl->met_on) : "");
+			S_fact(x, tf, "Deadline", v);
+			xmlChar *txt = xmlNodeGetContent(dl->text);
+			if (txt && txt[0]) {
+				S_gen_text(x, tf, ": ");
+				S_inline_children(x, tf, dl->text);
+			}
+			xmlFree(txt);
+		}
+		S_blocks(x, ts, t->body);
+	}
+}
+
+/* Reactions are grouped: the parties (and their people), other states, organisations. */
+static int S_reaction_group(const struct model *m, const struct model_actor *a)
+{
+	if (a == NULL)
+		return 3;
+	const struct model_actor *home = a;
+	if ((a->kind == ACTOR_PERSON || a->kind == ACTOR_GROUP) && a->member_of.n > 0) {
+		/* A person or group counts with the first actor it is a member of. */
+		const struct model_actor *h = model_actor(m, a->member_of.v[0]);
+		if (h != NULL)
+			home = h;
+	}
+	for (int i = 0; i < m->parties.n; i++)
+		if (strcmp(m->parties.v[i], home->id) == 0)
+			return 0;
+	if (home->kind == ACTOR_DEFACTO)
+		return 0;
+	if (home->kind == ACTOR_STATE || home->kind == ACTOR_PERSON || home->kind == ACTOR_GROUP)
+		return 1;
+	return 2;
+}
+
+static void S_reactions(struct S_xf *x, struct doc_node *root)
+{
+	const struct model *m = x->m;
+	struct doc *d = x->d;
+	if (m->nreactions == 0)
+		return;
+	struct doc_node *s = S_section_gen(x, root, 1, "reactions", "Reactions");
+	S_blocks(x, s, m->reactions_intro);
+	static const char *groups[] = {"The parties", "Other states", "Organisations", "Others"};
+	for (int g = 0; g < 4; g++) {
+		struct doc_node *gs = NULL;
+		for (int i = 0; i < m->nreactions; i++) {
+			const struct model_reaction *r = &m->reactions[i];
+			if (S_reaction_group(m, r->actor) != g)
+				continue;
+			if (gs == NULL)
+				gs = S_section_gen(x, s, 2, NULL, groups[g]);
+			struct doc_node *rs = S_section(x, gs, 3, r->id, NULL, r->line);
+			S_gen_text(x, S_heading(rs), r->actor ? r->actor->name : "?");
+			struct doc_node *f = S_para(x, rs, "facts", r->line);
+			f->flags |= DOC_GENERATED;
+			S_fact(x, f, "Date", S_when_text(x, r->when));
+			S_fact(x, f, "Stance", r->stance);
+			S_fact(x, f, "Topics", S_names_of(x, r->topics));
+			if (r->summary)
+				S_inline_children(x, doc_add(d, S_para(x, rs, "body", S_line(r->summary)),
+					DOC_EMPH, S_line(r->summary)), r->summary);
+			S_blocks(x, rs, r->body);
+		}
+	}
+}
+
+static void S_aftermath(struct S_xf *x, struct doc_node *root)
+{
+	const struct model *m = x->m;
+	struct doc *d = x->d;
+	if (m->nthreads == 0)
+		return;
+	struct doc_node *s = S_section_gen(x, root, 1, "aftermath", "Aftermath");
+	S_blocks(x, s, m->aftermath_intro);
+	for (int i = 0; i < m->nthreads; i++) {
+		const struct model_thread *t = &m->threads[i];
+		struct doc_node *ts = S_section(x, s, 2, t->id, NULL, t->line);
+		S_inline_children(x, S_heading(ts), t->title);
+		S_blocks(x, ts, t->intro);
+		for (int k = 0; k < t->nevents; k++) {
+			const struct model_event *e = &t->events[k];
+			struct doc_node *es = S_section(x, ts, 3, e->id, NULL, e->line);
+			struct doc_node *h = S_heading(es);
+			S_gen_text(x, h, S_when_text(x, e->when));
+			if (e->title) {
+				S_gen_text(x, h, ": ");
+				S_inline_children(x, h, e->title);
+			}
+			struct doc_node *f = S_para(x, es, "facts", e->line);
+			f->flags |= DOC_GENERATED;
+			S_fact(x, f, "Place", e->place);
+			S_fact(x, f, "Actors", S_names_of(x, e->actors));
+			S_fact(x, f, "Implements", S_names_of(x, e->terms));
+			for (int g = 0; g < e->nfigures; g++) {
+				const struct model_figure *fg = &e->figures[g];
+				S_fact(x, f, arena_printf(&d->arena, "%s:", fg->label),
+					fg->unit ? arena_printf(&d->arena, "%s\u00A0%s", fg->value, fg->unit) : fg->value);
+			}
+			if (f->first == NULL) {
+				/* nothing to say: drop the empty paragraph */
+				struct doc_node *prev = es->first;
+				while (prev && prev->next != f)
+					prev = prev->next;
+				if (prev) {
+					prev->next = NULL;
+					es->last = prev;
+				}
+			}
+			S_blocks(x, es, e->body);
+		}
+	}
+}
+
+static void S_statements(struct S_xf *x, struct doc_node *root)
+{
+	const struct model *m = x->m;
+	if (m->nstatements == 0)
+		return;
+	struct doc_node *s = S_section_gen(x, root, 1, "statements", "Follow-up statements");
+	S_blocks(x, s, m->statements_intro);
+	for (int i = 0; i < m->nstatements; i++) {
+		const struct model_statement *st = &m->statements[i];
+		struct doc_node *ss = S_section(x, s, 2, st->id, NULL, st->line);
+		S_inline_children(x, S_heading(ss), st->title);
+		struct doc_node *f = S_para(x, ss, "facts", st->line);
+		f->flags |= DOC_GENERATED;
+		S_fact(x, f, "Date", S_date(x, st->date));
+		S_fact(x, f, "Place", st->place);
+		S_fact(x, f, "By", S_names_of(x, st->by));
+		S_fact(x, f, "Topics", S_names_of(x, st->topics));
+		S_blocks(x, ss, st->body);
+	}
+}
+
+/* Who's who: every actor with its names in their original scripts and roles. */
+static void S_actors(struct S_xf *x, struct doc_node *root)
+{
+	const struct model *m = x->m;
+	struct doc *d = x->d;
+	struct doc_node *s = S_section_gen(x, root, 1, "actors", "Who\u2019s who");
+	struct doc_node *t = doc_add(d, s, DOC_TABLE, 0);
+	t->flags |= DOC_GENERATED;
+	struct doc_node *hr = doc_add(d, t, DOC_ROW, 0);
+	hr->flags |= DOC_HEADER;
+	static const char *heads[] = {"Name", "In original script", "Role"};
+	for (int i = 0; i < 3; i++) {
+		struct doc_node *c = doc_add(d, hr, DOC_CELL, 0);
+		c->cls = "th";
+		S_gen_text(x, c, heads[i]);
+	}
+	for (int i = 0; i < m->nactors; i++) {
+		const struct model_actor *a = &m->actors[i];
+		struct doc_node *row = doc_add(d, t, DOC_ROW, a->line);
+		row->anchor = arena_printf(&d->arena, "actor-%s", a->id);
+		struct doc_node *c = doc_add(d, row, DOC_CELL, a->line);
+		c->cls = "cell";
+		doc_add_text(d, c, a->name, a->line);
+		c = doc_add(d, row, DOC_CELL, a->line);
+		c->cls = "cell";
+		int first = 1;
+		for (int k = 0; k < a->nnames; k++) {
+			const struct model_name *nm = &a->names[k];
+			if (nm->text == a->name)
+				continue;
+			if (!first)
+				S_gen_text(x, c, "; ");
+			first = 0;
+			struct doc_node *l = doc_add(d, c, DOC_LANG, a->line);
+			l->lang = nm->lang;
+			doc_add_text(d, l, nm->text, a->line);
+		}
+		c = doc_add(d, row, DOC_CELL, a->line);
+		c->cls = "cell";
+		for (int k = 0; k < a->nroles; k++) {
+			if (k)
+				S_gen_text(x, c, "; ");
+			doc_add_text(d, c, a->roles[k], a->line);
+		}
+	}
+}
+
+static void S_notes_and_refs(struct S_xf *x, struct doc_node *root)
+{
+	const struct model *m = x->m;
+	struct doc *d = x->d;
+	if (x->notes.n > 0) {
+		struct doc_node *s = S_section_gen(x, root, 1, "notes", "Notes");
+		struct doc_node *l = doc_add(d, s, DOC_LIST, 0);
+		l->flags |= DOC_ORDERED | DOC_GENERATED;
+		/* Notes may hold citations but no further notes (the checks forbid nesting). */
+		for (size_t i = 0; i < x->notes.n; i++) {
+			xmlNodePtr n = x->notes.v[i];
+			struct doc_node *it = doc_add(d, l, DOC_ITEM, S_line(n));
+			it->cls = "note";
+			it->label = arena_printf(&d->arena, "%zu.", i + 1);
+			it->anchor = arena_printf(&d->arena, "note-%zu", i + 1);
+			S_inline_children(x, it, n);
+		}
+	}
+	if (m->nreferences > 0) {
+		struct doc_node *s = S_section_gen(x, root, 1, "references", "References");
+		for (int i = 0; i < m->nreferences; i++) {
+			const struct model_reference *r = &m->references[i];
+			struct doc_node *p = S_para(x, s, "reference", r->line);
+			p->anchor = arena_printf(&d->arena, "ref-%s", r->id);
+			p->label = arena_printf(&d->arena, "[%d]", r->number);
+			S_gen_text(x, p, arena_printf(&d->arena, "[%d] ", r->number));
+			struct doc_node *e = doc_add(d, p, DOC_EMPH, r->line);
+			doc_add_text(d, e, r->title, r->line);
+			if (r->publisher)
+				doc_add_text(d, p, arena_printf(&d->arena, ". %s", r->publisher), r->line);
+			if (r->date)
+				S_gen_text(x, p, arena_printf(&d->arena, ", %s", S_date(x, r->date)));
+			S_gen_text(x, p, ".");
+			if (r->url) {
+				S_gen_text(x, p, " ");
+				struct doc_node *ln = doc_add(d, p, DOC_LINK, r->line);
+				ln->target = r->url;
+				doc_add_text(d, ln, r->url, r->line);
+			}
+		}
+	}
+}
+
+struct doc *xf_briefing(const struct model *m, const struct xf_options *opt)
+{
+	struct S_xf x = {.m = m, .d = doc_new()};
+	struct doc *d = x.d;
+	struct doc_node *root = d->root;
+	d->lang = arena_strdup(&d->arena, m->lang);
+	d->date = arena_strdup(&d->arena, opt && opt->date ? opt->date
+		: (m->revised ? m->revised : m->issued));
+	S_title_block(&x, root);
+	d->title = doc_plain_text(d, root->first);
+	d->short_title = arena_strdup(&d->arena, m->short_title);
+	{
+		struct buf b = {0};
+		for (int i = 0; i < m->nauthors; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", m->authors[i]);
+		d->author = arena_strdup(&d->arena, b.data ? b.data : "");
+		buf_free(&b);
+		for (int i = 0; i < m->ntopics; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", m->topics[i].label);
+		d->keywords = arena_strdup(&d->arena, b.data ? b.data : "");
+		buf_free(&b);
+		d->subject = arena_strdup(&d->arena, m->agreement_name);
+	}
+	if (m->background) {
+		struct doc_node *s = S_section_gen(&x, root, 1, "background", "Background");
+		S_blocks(&x, s, m->background);
+	}
+	if (m->overview) {
+		struct doc_node *s = S_section_gen(&x, root, 1, "overview", "Overview");
+		S_blocks(&x, s, m->overview);
+	}
+	S_agreement(&x, root);
+	S_reactions(&x, root);
+	S_aftermath(&x, root);
+	S_statements(&x, root);
+	S_actors(&x, root);
+	S_notes_and_refs(&x, root);
+	vec_free(&x.notes);
+	return d;
+}

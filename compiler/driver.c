@@ -27,7 +27,9 @@ static char *S_stem(const char *path)
 static int S_finish(struct diags *d, FILE *err, int code)
 {
 	diag_flush(d, err);
-	if (code == EXIT_OK && d->errors > 0)
+	if (d->io_errors > 0)
+		code = EXIT_IO;
+	else if (code == EXIT_OK && d->errors > 0)
 		code = EXIT_INVALID;
 	diag_free(d);
 	return code;

@@ -32,7 +32,7 @@ static void S_push(struct diags *d, enum diag_id id, const char *file, int line,
 		d->v = xrealloc(d->v, d->cap * sizeof *d->v);
 	}
 	struct diag *g = &d->v[d->n];
-	g->file = file;
+	g->file = file ? xstrdup(file) : NULL;
 	g->line = line;
 	g->col = col;
 	g->level = S_catalogue[id].level;
@@ -41,7 +41,7 @@ static void S_push(struct diags *d, enum diag_id id, const char *file, int line,
 	g->file_rank = d->n;
 	for (size_t i = d->n; i-- > 0;) { /* newest first: usually the same file */
 		const struct diag *o = &d->v[i];
-		if ((o->file == file) || (o->file && file && strcmp(o->file, file) == 0)) {
+		if ((o->file == NULL && file == NULL) || (o->file && file && strcmp(o->file, file) == 0)) {
 			g->file_rank = o->file_rank;
 			break;
 		}
@@ -51,6 +51,8 @@ static void S_push(struct diags *d, enum diag_id id, const char *file, int line,
 		d->errors++;
 	else
 		d->warnings++;
+	if (id == D_READ_OPEN || id == D_READ_NOTFILE || id == D_OUT_WRITE || id == D_PDF_LIB)
+		d->io_errors++;
 }
 
 void diag_emit(struct diags *d, enum diag_id id, const char *file, int line, int col, ...)
@@ -69,7 +71,12 @@ void diag_emit_text(struct diags *d, enum diag_id id, const char *file, int line
 	size_t n = strlen(text);
 	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
 		n--;
-	S_push(d, id, file, line, col, xstrndup(text, n));
+	/* one diagnostic, one line: libxml2 sometimes adds a second line of detail */
+	char *msg = xstrndup(text, n);
+	for (char *p = msg; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	S_push(d, id, file, line, col, msg);
 }
 
 static int S_cmp(const void *a, const void *b)
@@ -87,6 +94,8 @@ static int S_cmp(const void *a, const void *b)
 
 void diag_flush(struct diags *d, FILE *out)
 {
+	if (d->n == 0)
+		return;
 	qsort(d->v, d->n, sizeof *d->v, S_cmp);
 	for (size_t i = 0; i < d->n; i++) {
 		struct diag *g = &d->v[i];
@@ -100,14 +109,17 @@ void diag_flush(struct diags *d, FILE *out)
 		else
 			fprintf(out, "%s:%d:%d: %s: %s\n", g->file, g->line, g->col, lv, g->msg);
 		free(g->msg);
+		free(g->file);
 	}
 	d->n = 0;
 }
 
 void diag_free(struct diags *d)
 {
-	for (size_t i = 0; i < d->n; i++)
+	for (size_t i = 0; i < d->n; i++) {
 		free(d->v[i].msg);
+		free(d->v[i].file);
+	}
 	free(d->v);
 	memset(d, 0, sizeof *d);
 }

@@ -29,7 +29,7 @@ enum diag_level { DIAG_WARNING, DIAG_ERROR };
 	/* semantic checks */ \
 	X(D_DUP_ID, ERROR, "duplicate identifier '%s' (first defined on line %d)") \
 	X(D_UNDEF_REF, ERROR, "%s '%s' is not declared") \
-	X(D_WRONG_KIND, ERROR, "'%s' names a %s, but a %s is expected here") \
+	X(D_WRONG_KIND, ERROR, "'%s' is declared as %s, not as %s") \
 	X(D_BAD_DATE, ERROR, "'%s' is not a real date (expected YYYY-MM-DD, YYYY-MM or YYYY)") \
 	X(D_BAD_DATETIME, ERROR, "'%s' is not a real date and time") \
 	X(D_RANGE_ORDER, ERROR, "range ends (%s) before it starts (%s)") \
@@ -60,7 +60,7 @@ enum diag_id {
 };
 
 struct diag {
-	const char *file; /* not owned: lives as long as the run */
+	char *file;       /* owned copy: the input's memory may be gone when printed */
 	int line, col;    /* 0 when unknown */
 	enum diag_level level;
 	char *msg;
@@ -72,6 +72,7 @@ struct diags {
 	struct diag *v;
 	size_t n, cap;
 	int errors, warnings;
+	int io_errors; /* errors that are I/O failures (exit 3), not invalid input */
 };
 
 void diag_emit(struct diags *d, enum diag_id id, const char *file, int line, int col, ...);

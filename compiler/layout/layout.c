@@ -532,8 +532,10 @@ static double S_paragraph(struct S_lay *st, const struct doc_node *n, const stru
 			S_new_page(st);
 		double fi = i == 0 ? b->first_indent : 0;
 		int last = i == nl - 1;
+		/* Justified lines take their ratio; the last line only when it must shrink. */
+		int justify = b->align == ALIGN_JUSTIFY && (!last || res.lines[i].ratio < 0);
 		S_emit_line(st, &p, from, res.lines[i].end, res.lines[i].ratio, x0 + fi, width - fi,
-			b->align, b->leading, b->align == ALIGN_JUSTIFY && !last);
+			b->align, b->leading, justify);
 		from = res.lines[i].end + 1;
 	}
 	st->pending_space = b->space_after;

@@ -1,0 +1,145 @@
+/* test_base.c: unit tests of the shared helpers: UTF-8, dates, diagnostics, arenas, output. */
+#include "unit.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/diag.h"
+#include "base/output.h"
+#include "base/util.h"
+
+static void test_utf8_decode(void)
+{
+	const char *s = "A\xC3\xA9\xE2\x80\x94\xF0\x9F\x98\x80";
+	const char *p = s, *end = s + strlen(s);
+	CHECK(utf8_next(&p, end) == 'A');
+	CHECK(utf8_next(&p, end) == 0xE9);
+	CHECK(utf8_next(&p, end) == 0x2014);
+	CHECK(utf8_next(&p, end) == 0x1F600);
+	CHECK(p == end);
+}
+
+static void test_utf8_invalid(void)
+{
+	/* overlong, surrogate, truncated, stray continuation */
+	const char *bad[] = {"\xC0\xAF", "\xED\xA0\x80", "\xE2\x80", "\x80", "\xF8\x88\x80\x80\x80"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		const char *p = bad[i], *end = p + strlen(p);
+		CHECK_MSG(utf8_next(&p, end) == 0xFFFD, "case %zu decodes to a character", i);
+		CHECK_MSG(!utf8_valid(bad[i], strlen(bad[i])), "case %zu is called valid", i);
+	}
+	CHECK(utf8_valid("\xEF\xBF\xBD ok", 6)); /* a real U+FFFD is valid */
+}
+
+static void test_utf8_roundtrip(void)
+{
+	uint32_t cps[] = {0x41, 0x7FF, 0x800, 0xFFFF, 0x10000, 0x10FFFF};
+	for (size_t i = 0; i < sizeof cps / sizeof *cps; i++) {
+		char b[4];
+		size_t n = utf8_encode(cps[i], b);
+		const char *p = b;
+		CHECK_MSG(utf8_next(&p, b + n) == cps[i], "U+%04X", (unsigned)cps[i]);
+	}
+}
+
+static void test_date_parse(void)
+{
+	int y, m, d, p;
+	CHECK(date_parse("2020-11-10", &y, &m, &d, &p) && y == 2020 && m == 11 && d == 10 && p == 3);
+	CHECK(date_parse("2020-11", &y, &m, &d, &p) && p == 2 && d == 1);
+	CHECK(date_parse("2020", &y, &m, &d, &p) && p == 1);
+	CHECK(date_parse("2020-02-29", &y, &m, &d, &p));
+	CHECK(!date_parse("2021-02-29", &y, &m, &d, &p));
+	CHECK(!date_parse("1900-02-29", &y, &m, &d, &p));
+	CHECK(date_parse("2000-02-29", &y, &m, &d, &p));
+	CHECK(!date_parse("2020-13-01", &y, &m, &d, &p));
+	CHECK(!date_parse("2020-04-31", &y, &m, &d, &p));
+	CHECK(!date_parse("2020-1-01", &y, &m, &d, &p));
+	CHECK(!date_parse("20201110", &y, &m, &d, &p));
+	CHECK(!date_parse("0000", &y, &m, &d, &p));
+	CHECK(date_key(2020, 11, 10) < date_key(2020, 12, 1));
+}
+
+static void test_date_format(void)
+{
+	char b[64];
+	date_format("2021-01-11", b, sizeof b);
+	CHECK_MSG(strcmp(b, "11\u00A0January\u00A02021") == 0, "got '%s'", b);
+	date_format("2020-11", b, sizeof b);
+	CHECK_MSG(strcmp(b, "November\u00A02020") == 0, "got '%s'", b);
+	date_format("2020", b, sizeof b);
+	CHECK(strcmp(b, "2020") == 0);
+}
+
+static void test_diag_order_and_format(void)
+{
+	struct diags d = {0};
+	diag_emit(&d, D_UNDEF_REF, "b.xml", 9, 0, "actor", "x");
+	diag_emit(&d, D_BAD_DATE, "b.xml", 3, 0, "2020-02-30");
+	diag_emit(&d, D_XML_SYNTAX, "b.xml", 3, 7, "oops");
+	diag_emit(&d, D_UNUSED_TOPIC, "b.xml", 1, 0, "t");
+	CHECK_MSG(d.errors == 3 && d.warnings == 1, "errors %d warnings %d", d.errors, d.warnings);
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+	diag_flush(&d, f);
+	fclose(f);
+	const char *want =
+		"b.xml:1: warning: topic 't' is declared but nothing is tagged with it\n"
+		"b.xml:3: error: '2020-02-30' is not a real date (expected YYYY-MM-DD, YYYY-MM or YYYY)\n"
+		"b.xml:3:7: error: oops\n"
+		"b.xml:9: error: actor 'x' is not declared\n";
+	CHECK_MSG(strcmp(out, want) == 0, "got:\n%s", out);
+	free(out);
+	diag_free(&d);
+}
+
+static void test_arena(void)
+{
+	struct arena a = {0};
+	char *big = arena_alloc(&a, 1 << 20);
+	memset(big, 1, 1 << 20);
+	for (int i = 0; i < 10000; i++) {
+		char *s = arena_printf(&a, "item %d", i);
+		CHECK_MSG(strncmp(s, "item ", 5) == 0, "%s", s);
+		if (unit_current->failed)
+			break;
+	}
+	char *p = arena_alloc(&a, 3);
+	CHECK(((uintptr_t)p & 15) == 0);
+	arena_free(&a);
+	CHECK(a.head == NULL);
+}
+
+static void test_atomic_write(void)
+{
+	char dir[] = "/tmp/briefc-unit-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char path[256], err[256];
+	snprintf(path, sizeof path, "%s/out.pdf", dir);
+	CHECK(out_write_atomic(path, "first", 5, err, sizeof err) == 0);
+	CHECK(out_write_atomic(path, "second!", 7, err, sizeof err) == 0);
+	struct stat st;
+	CHECK(stat(path, &st) == 0 && st.st_size == 7);
+	/* a path in a missing directory fails cleanly and names the file */
+	char bad[300];
+	snprintf(bad, sizeof bad, "%s/missing/out.pdf", dir);
+	CHECK(out_write_atomic(bad, "x", 1, err, sizeof err) != 0);
+	CHECK_MSG(strstr(err, "missing/out.pdf") != NULL, "err: %s", err);
+	unlink(path);
+	CHECK(rmdir(dir) == 0); /* nothing else (no temporary) was left behind */
+}
+
+const struct unit_test base_tests[] = {
+	{"utf8_decode", test_utf8_decode},
+	{"utf8_invalid", test_utf8_invalid},
+	{"utf8_roundtrip", test_utf8_roundtrip},
+	{"date_parse", test_date_parse},
+	{"date_format", test_date_format},
+	{"diag_order_and_format", test_diag_order_and_format},
+	{"arena", test_arena},
+	{"atomic_write", test_atomic_write},
+	{NULL, NULL},
+};

@@ -1,0 +1,290 @@
+/* test_read.c: unit tests of reading: safe parsing, the schema, the semantic checks, styles. */
+#include "unit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/diag.h"
+#include "base/util.h"
+#include "read/model.h"
+#include "read/style.h"
+#include "read/xmlread.h"
+
+#define MINIMAL "tests/golden/minimal.xml"
+
+static char *S_slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	struct buf b = {0};
+	char tmp[4096];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		buf_put(&b, tmp, n);
+	fclose(f);
+	return b.data;
+}
+
+/* The minimal dossier with the first occurrence of `from` replaced by `to`. */
+static char *S_variant(const char *from, const char *to)
+{
+	char *src = S_slurp(MINIMAL);
+	if (src == NULL)
+		return NULL;
+	char *at = from ? strstr(src, from) : NULL;
+	if (from && at == NULL) {
+		free(src);
+		return NULL;
+	}
+	struct buf b = {0};
+	if (at) {
+		buf_put(&b, src, (size_t)(at - src));
+		buf_puts(&b, to);
+		buf_puts(&b, at + strlen(from));
+	} else {
+		buf_puts(&b, src);
+	}
+	free(src);
+	return b.data;
+}
+
+/* Loads a variant and returns its diagnostics as text ("" when clean); *ok: model built. */
+static char *S_diags_of(const char *from, const char *to, int *ok)
+{
+	char *src = S_variant(from, to);
+	if (src == NULL)
+		return xstrdup("(variant not applicable)");
+	struct diags d = {0};
+	struct model *m = model_load_memory("t.xml", src, strlen(src), &d);
+	*ok = m != NULL;
+	model_free(m);
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+	diag_flush(&d, f);
+	fclose(f);
+	diag_free(&d);
+	free(src);
+	return out;
+}
+
+#define EXPECT_DIAG(from, to, text) \
+	do { \
+		int ok_; \
+		char *got_ = S_diags_of(from, to, &ok_); \
+		CHECK_MSG(!ok_, "the model was built despite: %s", text); \
+		CHECK_MSG(strstr(got_, text) != NULL, "want '%s', got:\n%s", text, got_); \
+		free(got_); \
+	} while (0)
+
+static void test_minimal_is_valid(void)
+{
+	int ok;
+	char *got = S_diags_of(NULL, NULL, &ok);
+	CHECK_MSG(ok, "diagnostics:\n%s", got);
+	CHECK_MSG(got == NULL || got[0] == '\0', "diagnostics:\n%s", got);
+	free(got);
+}
+
+static void test_model_contents(void)
+{
+	char *src = S_variant(NULL, NULL);
+	CHECK(src != NULL);
+	if (!src)
+		return;
+	struct diags d = {0};
+	struct model *m = model_load_memory("t.xml", src, strlen(src), &d);
+	CHECK(m != NULL);
+	if (m) {
+		CHECK(m->nactors == 4 && m->ntopics == 2 && m->nterms == 2);
+		CHECK(m->nreactions == 1 && m->nthreads == 1 && m->threads[0].nevents == 1);
+		CHECK(m->threads[0].events[0].when.is_range);
+		CHECK(strcmp(m->threads[0].events[0].when.to, "2021-02-03") == 0);
+		CHECK(strcmp(model_actor(m, "chief")->name, "Ivan Chief") == 0);
+		CHECK(model_actor(m, "chief")->nnames == 2);
+		CHECK(strcmp(model_actor(m, "chief")->names[1].lang, "ru") == 0);
+		CHECK(model_term(m, "t-pow")->n == 2);
+		CHECK(model_reference(m, "r1")->number == 1);
+		CHECK(strcmp(model_kind_of(m, "e1"), "event") == 0);
+		CHECK(model_kind_of(m, "nope") == NULL);
+		CHECK(m->nsignatories == 1 && m->signatories[0] == model_actor(m, "chief"));
+		CHECK(strcmp(m->effective_tz, "+02:00") == 0);
+	}
+	model_free(m);
+	diag_free(&d);
+	free(src);
+}
+
+static void test_not_well_formed(void)
+{
+	EXPECT_DIAG("<title>Minimal test dossier</title>", "<title>Minimal test dossier</titel>",
+		"t.xml:4:");
+}
+
+static void test_schema_invalid(void)
+{
+	EXPECT_DIAG("<issued>2021-03-01</issued>", "<issued>2021-03-01</issued><colour/>",
+		"t.xml:7: error: Element meta has extra content: colour");
+	EXPECT_DIAG("kind=\"organisation\"", "kind=\"club\"", "t.xml:19:");
+}
+
+static void test_doctype_refused(void)
+{
+	EXPECT_DIAG("<dossier id=\"mini\"",
+		"<!DOCTYPE dossier [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>\n<dossier id=\"mini\"",
+		"a DOCTYPE is not allowed");
+}
+
+static void test_duplicate_id(void)
+{
+	EXPECT_DIAG("<topic id=\"pow\">", "<topic id=\"north\">",
+		"t.xml:23: error: duplicate identifier 'north' (first defined on line 13)");
+}
+
+static void test_undeclared_references(void)
+{
+	EXPECT_DIAG("binds=\"north south\"", "binds=\"north west\"", "t.xml:32: error: actor 'west' is not declared");
+	EXPECT_DIAG("topics=\"peace\" binds", "topics=\"war\" binds", "topic 'war' is not declared");
+	EXPECT_DIAG("<xref to=\"t-pow\"/>", "<xref to=\"t-none\"/>",
+		"cross-reference target 't-none' is not declared");
+	EXPECT_DIAG("<cite ref=\"r1\"/>", "<cite ref=\"r2\"/>", "reference 'r2' is not declared");
+	EXPECT_DIAG("terms=\"t-pow\"", "terms=\"north\"", "'north' is declared as actor, not as term");
+}
+
+static void test_dates(void)
+{
+	EXPECT_DIAG("<issued>2021-03-01</issued>", "<issued>2021-02-30</issued>",
+		"t.xml:7: error: '2021-02-30' is not a real date");
+	EXPECT_DIAG("to=\"2021-02-03\"", "to=\"2021-01-03\"",
+		"range ends (2021-01-03) before it starts (2021-02-01)");
+	EXPECT_DIAG("<deadline date=\"2021-01-11\"", "<deadline date=\"2021-01-09\"",
+		"deadline 2021-01-09 is before the signing date 2021-01-10");
+	EXPECT_DIAG("datetime=\"2021-01-11T00:00\"", "datetime=\"2021-01-11T25:00\"",
+		"'2021-01-11T25:00' is not a real date and time");
+}
+
+static void test_term_numbers(void)
+{
+	EXPECT_DIAG("n=\"2\"", "n=\"3\"", "term number 3 out of sequence (expected 2)");
+}
+
+static void test_nested_note_and_url(void)
+{
+	EXPECT_DIAG("A note with a citation", "A note <note>inside</note> with a citation",
+		"a note cannot contain another note");
+	EXPECT_DIAG("https://example.org/statement", "javascript:alert(1)",
+		"link target 'javascript:alert(1)' is not an absolute http, https or mailto URL");
+}
+
+static void test_every_problem_reported(void)
+{
+	/* two independent errors in one source: both reported, in source order */
+	char *src = S_variant("binds=\"north south\"", "binds=\"north west\"");
+	CHECK(src != NULL);
+	if (!src)
+		return;
+	char *p = strstr(src, "to=\"2021-02-03\"");
+	CHECK(p != NULL);
+	if (p)
+		memcpy(p, "to=\"2021-01-03\"", 15);
+	struct diags d = {0};
+	struct model *m = model_load_memory("t.xml", src, strlen(src), &d);
+	CHECK(m == NULL);
+	CHECK_MSG(d.errors == 2, "errors: %d", d.errors);
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+	diag_flush(&d, f);
+	fclose(f);
+	const char *a = strstr(out, "t.xml:32: error: actor 'west'");
+	const char *b = strstr(out, "t.xml:52: error: range ends");
+	CHECK_MSG(a != NULL && b != NULL && a < b, "got:\n%s", out);
+	free(out);
+	diag_free(&d);
+	free(src);
+}
+
+static void test_external_entity_never_loaded(void)
+{
+	/* Even with no DOCTYPE check, the entity loader refuses: try XInclude-like loads. */
+	const char *src = "<?xml version=\"1.0\"?>\n<!DOCTYPE d SYSTEM \"file:///etc/passwd\">\n<d/>";
+	struct diags d = {0};
+	xmlDocPtr doc = xmlread_memory("e.xml", src, strlen(src), &d);
+	CHECK(doc == NULL);
+	CHECK(d.errors >= 1);
+	diag_free(&d);
+}
+
+static void test_style_default(void)
+{
+	struct diags d = {0};
+	struct style *s = style_load(NULL, &d);
+	CHECK(s != NULL);
+	if (s) {
+		CHECK(s->page_w > 595 && s->page_w < 596);
+		CHECK(style_block(s, "h1")->bold == 1);
+		CHECK(style_block(s, "no-such-class") == style_block(s, "body"));
+		CHECK(s->nfallback >= 1);
+	}
+	style_free(s);
+	diag_free(&d);
+}
+
+static struct style *S_style_text(const char *text, struct diags *d)
+{
+	char path[] = "/tmp/briefc-style-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return NULL;
+	FILE *f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	struct style *s = style_load(path, d);
+	remove(path);
+	return s;
+}
+
+static void test_style_bad_values(void)
+{
+	struct diags d = {0};
+	struct style *s = S_style_text("<style>\n<page size=\"A4\" margin-inner=\"400mm\"/>\n</style>\n", &d);
+	CHECK(s == NULL);
+	CHECK(d.errors == 1 && d.n == 1 && d.v[0].line == 2);
+	CHECK(d.n == 1 && strstr(d.v[0].msg, "margins leave less than one inch") != NULL);
+	diag_free(&d);
+	memset(&d, 0, sizeof d);
+	s = S_style_text("<style>\n<block class=\"body\" size=\"-3pt\"/>\n</style>\n", &d);
+	CHECK(s == NULL && d.errors >= 1);
+	diag_free(&d);
+	memset(&d, 0, sizeof d);
+	s = S_style_text("<style>\n<block class=\"body\" size=\"NaNpt\"/>\n</style>\n", &d);
+	CHECK(s == NULL && d.errors >= 1); /* the schema's pattern refuses NaN */
+	diag_free(&d);
+	memset(&d, 0, sizeof d);
+	s = S_style_text("<style>\n<block class=\"body\" colour=\"red\"/>\n</style>\n", &d);
+	CHECK(s == NULL && d.errors >= 1 && d.v[0].line == 2);
+	diag_free(&d);
+	memset(&d, 0, sizeof d);
+	s = S_style_text("<style>\n<page margin-inner=\"300mm\" margin-outer=\"300mm\"/>\n</style>\n", &d);
+	CHECK(s == NULL && d.errors >= 1);
+	diag_free(&d);
+}
+
+const struct unit_test read_tests[] = {
+	{"minimal_is_valid", test_minimal_is_valid},
+	{"model_contents", test_model_contents},
+	{"not_well_formed", test_not_well_formed},
+	{"schema_invalid", test_schema_invalid},
+	{"doctype_refused", test_doctype_refused},
+	{"duplicate_id", test_duplicate_id},
+	{"undeclared_references", test_undeclared_references},
+	{"dates", test_dates},
+	{"term_numbers", test_term_numbers},
+	{"nested_note_and_url", test_nested_note_and_url},
+	{"every_problem_reported", test_every_problem_reported},
+	{"external_entity_never_loaded", test_external_entity_never_loaded},
+	{"style_default", test_style_default},
+	{"style_bad_values", test_style_bad_values},
+	{NULL, NULL},
+};

@@ -18,6 +18,7 @@ const lib_sources = [_][]const u8{
     "compiler/transform/doc.c",
     "compiler/transform/transform.c",
     "compiler/layout/font.c",
+    "compiler/layout/hyphen.c",
     "compiler/layout/linebreak.c",
     "compiler/layout/layout.c",
     "compiler/render/render_pdf.c",
@@ -30,6 +31,7 @@ fn linkLibs(m: *std.Build.Module) void {
     m.linkSystemLibrary("fontconfig", .{ .use_pkg_config = .force });
     m.linkSystemLibrary("hpdf", .{ .use_pkg_config = .no }); // Debian ships no .pc for libharu
     m.linkSystemLibrary("z", .{ .use_pkg_config = .no });
+    m.linkSystemLibrary("hyphen", .{ .use_pkg_config = .no });
     m.linkSystemLibrary("m", .{ .use_pkg_config = .no });
 }
 

@@ -75,6 +75,12 @@ int drv_build(const struct drv_options *o, FILE *out, FILE *err)
 		doc_dump(doc, out);
 	} else {
 		struct layout *l = lay_run(doc, s, f, m->file, &d);
+		if (o->stats) {
+			const struct lay_stats *t = &l->stats;
+			fprintf(out, "%s: pages %d, lines %d, hyphenated %d, loose %d, tight %d, "
+				"overfull %d, emergency %d\n", o->source, l->npages, t->lines, t->hyphenated,
+				t->loose, t->tight, t->overfull, t->emergency);
+		}
 		if (o->dump == DUMP_LAYOUT) {
 			lay_dump(l, f, out);
 		} else if (o->pdf) {

@@ -15,6 +15,7 @@ struct drv_options {
 	int pdf, tex;
 	enum drv_dump dump;
 	int quiet;          /* do not print the paths written */
+	int stats;          /* print typesetting statistics (lines, hyphens, loose, overfull) */
 };
 
 /* briefc build: returns an exit code (enum exit_code); diagnostics are printed to err. */

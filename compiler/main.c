@@ -8,7 +8,7 @@
 
 static const char S_usage[] =
 	"usage: briefc build SOURCE.xml [--style FILE] [--out DIR] [--format pdf|tex|pdf,tex]\n"
-	"                   [--dump tree|layout]\n"
+	"                   [--dump tree|layout] [--stats]\n"
 	"       briefc check SOURCE.xml [--style FILE]\n"
 	"       briefc help [build|check]\n"
 	"       briefc --help | --version\n";
@@ -20,7 +20,9 @@ static const char S_help_build[] =
 	"  --out DIR          output directory (default: output), created if missing\n"
 	"  --format LIST      pdf (default); tex and pdf,tex are not available yet\n"
 	"  --dump tree        print the document tree instead of writing files\n"
-	"  --dump layout      print the laid-out pages instead of writing files\n";
+	"  --dump layout      print the laid-out pages instead of writing files\n"
+	"  --stats            also print typesetting figures: pages, lines, hyphenated,\n"
+	"                     loose (stretched past 1), tight, overfull, emergency paragraphs\n";
 
 static const char S_help_check[] =
 	"briefc check SOURCE.xml [--style FILE]\n"
@@ -114,8 +116,10 @@ int main(int argc, char **argv)
 				o.dump = DUMP_LAYOUT;
 			else
 				return S_usage_error("--dump '%s' is not one of tree, layout", val);
+		} else if (strcmp(a, "--stats") == 0 && build) {
+			o.stats = 1;
 		} else if (a[0] == '-' && a[1] != '\0') {
-			return S_usage_error(build ? "unknown option '%s' (options: --style, --out, --format, --dump)"
+			return S_usage_error(build ? "unknown option '%s' (options: --style, --out, --format, --dump, --stats)"
 				: "unknown option '%s' (check takes --style only)", a);
 		} else if (o.source == NULL) {
 			o.source = a;

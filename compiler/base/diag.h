@@ -46,6 +46,8 @@ enum diag_level { DIAG_WARNING, DIAG_ERROR };
 	/* layout */ \
 	X(D_GLYPH_MISSING, WARNING, "no font covers character U+%04X '%s'; shown as a blank") \
 	X(D_GLYPH_ASTRAL, WARNING, "character U+%04X '%s' is outside the Basic Multilingual Plane, which the PDF backend cannot show") \
+	X(D_NO_PATTERNS, WARNING, "no hyphenation patterns for language '%s'; its words are not hyphenated") \
+	X(D_WORD_BROKEN, WARNING, "%d word(s) wider than the line; broken inside, without a hyphen") \
 	X(D_OVERFULL, WARNING, "line too wide by %.1fpt; no better break exists") \
 	X(D_TABLE_WIDE, WARNING, "table has %d columns, too many for the text width; columns are squeezed") \
 	/* output */ \

@@ -196,3 +196,49 @@ double font_text_width(struct fonts *f, int face, double size, const char *s, si
 	}
 	return units * size / 1000.0;
 }
+
+int font_kerns(struct fonts *f, int face, const char *s, size_t n, double *dx, int max)
+{
+	struct font_face *ff = &f->faces[face];
+	hb_buffer_t *b = hb_buffer_create();
+	hb_buffer_add_utf8(b, s, (int)n, 0, (int)n);
+	hb_buffer_guess_segment_properties(b);
+	static const hb_feature_t features[] = {
+		{HB_TAG('k', 'e', 'r', 'n'), 1, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END},
+		{HB_TAG('l', 'i', 'g', 'a'), 0, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END},
+		{HB_TAG('c', 'l', 'i', 'g'), 0, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END},
+		{HB_TAG('d', 'l', 'i', 'g'), 0, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END},
+		{HB_TAG('c', 'a', 'l', 't'), 0, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END},
+	};
+	int ncp = 0;
+	for (const char *p = s, *end = s + n; p < end; ncp++)
+		utf8_next(&p, end);
+	int result = 0;
+	if (hb_buffer_get_direction(b) == HB_DIRECTION_LTR && ncp <= max) {
+		hb_shape(ff->hb_font, b, features, sizeof features / sizeof *features);
+		unsigned int count = 0;
+		hb_glyph_info_t *info = hb_buffer_get_glyph_infos(b, &count);
+		hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(b, &count);
+		if ((int)count == ncp) {
+			result = ncp;
+			const char *p = s;
+			for (unsigned int i = 0; i < count && result; i++) {
+				/* one glyph per character, in order */
+				if (info[i].cluster != (unsigned int)(p - s)) {
+					result = 0;
+					break;
+				}
+				utf8_next(&p, s + n);
+				long nominal = hb_font_get_glyph_h_advance(ff->hb_font, info[i].codepoint);
+				dx[i] = (pos[i].x_advance - nominal) * 1000.0 / ff->upem;
+				if (pos[i].x_offset != 0 || pos[i].y_offset != 0)
+					result = 0; /* positioned marks: libharu cannot place them */
+			}
+		}
+	}
+	hb_buffer_destroy(b);
+	if (result == 0)
+		for (int i = 0; i < ncp && i < max; i++)
+			dx[i] = 0;
+	return result;
+}

@@ -42,7 +42,12 @@ int font_face(struct fonts *f, int font, int bold, int italic);
 int font_advance(struct fonts *f, int face, uint32_t cp);
 /* The face that shows cp: face itself, else the first fallback with the glyph; -1 if none. */
 int font_cover(struct fonts *f, int face, uint32_t cp);
-/* Width of UTF-8 text set entirely in one face, in points. */
+/* Kerning of UTF-8 text in one face: dx[i] is the adjustment, in 1/1000 em, between code
+ * point i and i + 1 (HarfBuzz's kern feature, ligatures off so that characters and glyphs
+ * stay one to one). Fills at most max entries; returns the number of code points, or 0 when
+ * the text cannot be kerned one to one (then there is no adjustment). */
+int font_kerns(struct fonts *f, int face, const char *s, size_t n, double *dx, int max);
+/* Width of UTF-8 text set entirely in one face, in points, kerning not included. */
 double font_text_width(struct fonts *f, int face, double size, const char *s, size_t n);
 
 #endif

@@ -1,5 +1,6 @@
 /* layout.c: lays the document tree out into pages of positioned boxes (device independent). */
 #include "layout.h"
+#include "hyphen.h"
 #include "linebreak.h"
 #include "../base/util.h"
 
@@ -29,6 +30,8 @@ struct S_para {
 	int word_face;        /* its face in the current piece */
 	int word_start_piece; /* first piece of the word */
 	int in_word;
+	int no_hyph;          /* the word has explicit break points: no patterns */
+	int justified;        /* the block is justified: hyphenation applies */
 };
 
 /* Text state while walking inline nodes. */
@@ -38,6 +41,7 @@ struct S_ink {
 	struct style_color color;
 	const char *link;
 	int internal;
+	const char *lang; /* language of the text (hyphenation) */
 	int line; /* source line for diagnostics */
 };
 
@@ -56,6 +60,10 @@ struct S_lay {
 	int at_top;        /* nothing placed on this page yet */
 	uint32_t warned[64]; /* characters already warned about (small set) */
 	int nwarned;
+	struct hyph *hy;        /* NULL: no hyphenation */
+	const char *doc_lang;
+	const char *nolang[16]; /* languages already warned about (no patterns) */
+	int nnolang;
 };
 
 static void S_para_free(struct S_para *p)
@@ -111,19 +119,158 @@ static void S_close_piece(struct S_lay *st, struct S_para *p, const struct S_ink
 	p->word.data[0] = '\0';
 }
 
-/* Closes the current word into a box item. */
+/* Whether a code point counts as a letter for hyphenation (not punctuation or digits). */
+static int S_letter(uint32_t c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+		return 1;
+	if (c < 0xC0 || c == 0xD7 || c == 0xF7)
+		return 0;
+	return !(c >= 0x2000 && c <= 0x2BFF) && !(c >= 0x3000 && c <= 0x303F);
+}
+
+static int S_upper(uint32_t c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7) ||
+		(c >= 0x410 && c <= 0x42F) || (c >= 0x531 && c <= 0x556);
+}
+
+/* Hyphenation points of a one-piece word: code point indices (from the piece's start)
+ * after which it may break. Words with digits or symbols (numbers, URLs, identifiers)
+ * and words in capitals are never hyphenated. */
+static int S_hyph_points(struct S_lay *st, const char *text, const struct S_ink *ink, int *pts,
+	int max)
+{
+	const char *end = text + strlen(text), *q = text;
+	int ncp = 0, first = -1, last = -1, upper = 0, lower = 0;
+	const char *core_s = NULL, *core_e = NULL;
+	while (q < end) {
+		const char *at = q;
+		uint32_t c = utf8_next(&q, end);
+		if (S_letter(c)) {
+			if (first < 0) {
+				first = ncp;
+				core_s = at;
+			}
+			last = ncp;
+			core_e = q;
+			if (S_upper(c))
+				upper++;
+			else
+				lower++;
+		} else if (first >= 0 && c != 0x2019 && c != '\'') {
+			/* a non-letter inside the word: only trailing punctuation is allowed */
+			const char *r = q;
+			while (r < end) {
+				uint32_t d = utf8_next(&r, end);
+				if (S_letter(d) || (d >= '0' && d <= '9'))
+					return 0;
+			}
+			if (c >= '0' && c <= '9')
+				return 0;
+			break;
+		} else if (c >= '0' && c <= '9') {
+			return 0;
+		}
+		ncp++;
+	}
+	if (first < 0 || last - first + 1 < 5 || (upper >= 2 && lower == 0))
+		return 0;
+	const char *lang = ink->lang ? ink->lang : st->doc_lang;
+	if (!hyph_has(st->hy, lang)) {
+		int seen = 0;
+		for (int i = 0; i < st->nnolang; i++)
+			if (strcmp(st->nolang[i], lang) == 0)
+				seen = 1;
+		if (!seen && st->nnolang < 16) {
+			st->nolang[st->nnolang++] = lang;
+			diag_emit(st->d, D_NO_PATTERNS, st->file, ink->line, 0, lang);
+		}
+		return 0;
+	}
+	const struct style *s = st->s;
+	int n = hyph_word(st->hy, lang, core_s, (size_t)(core_e - core_s), s->hyphen_min_left,
+		s->hyphen_min_right, pts, max);
+	for (int i = 0; i < n; i++)
+		pts[i] += first;
+	return n;
+}
+
+/* Adds a piece for text[a, b) of the model piece src, with width w in points. */
+static void S_sub_piece(struct S_lay *st, struct S_para *p, const struct S_piece *src,
+	const char *a, const char *b, double w)
+{
+	struct S_piece *pc = S_new_piece(p);
+	*pc = *src;
+	pc->text = arena_strndup(&st->L->arena, a, (size_t)(b - a));
+	pc->width = w;
+}
+
+static void S_box_from(struct S_para *p, int first)
+{
+	double w = 0;
+	for (int i = first; i < p->npiece; i++)
+		w += p->pieces[i].width;
+	if (p->npiece > first)
+		S_item(p, (struct lb_item){.type = LB_BOX, .width = w}, first, p->npiece - first);
+}
+
+/* Closes the current word: kerns its pieces, finds its hyphenation points, and turns it
+ * into boxes separated by hyphenation penalties. */
 static void S_close_word(struct S_lay *st, struct S_para *p, const struct S_ink *ink)
 {
 	S_close_piece(st, p, ink);
 	if (!p->in_word)
 		return;
 	p->in_word = 0;
-	double w = 0;
-	for (int i = p->word_start_piece; i < p->npiece; i++)
-		w += p->pieces[i].width;
-	if (p->npiece > p->word_start_piece)
-		S_item(p, (struct lb_item){.type = LB_BOX, .width = w}, p->word_start_piece,
-			p->npiece - p->word_start_piece);
+	int first = p->word_start_piece, count = p->npiece - first;
+	if (count <= 0)
+		return;
+	/* Take the word's pieces off the end and set them again, split where kerning moves a
+	 * character or where the word may be hyphenated. */
+	struct S_piece *orig = xmalloc((size_t)count * sizeof *orig);
+	memcpy(orig, &p->pieces[first], (size_t)count * sizeof *orig);
+	p->npiece = first;
+	int hyph[64], nh = 0;
+	if (count == 1 && st->hy != NULL && p->justified && !p->no_hyph && st->s->hyphenate)
+		nh = S_hyph_points(st, orig[0].text, ink, hyph, 64);
+	int box_first = p->npiece;
+	double dx[512];
+	for (int k = 0; k < count; k++) {
+		const struct S_piece *src = &orig[k];
+		size_t len = strlen(src->text);
+		int ncp = st->s->kerning ? font_kerns(st->f, src->face, src->text, len, dx, 512) : 0;
+		const char *q = src->text, *end = src->text + len, *seg = src->text;
+		int cp = 0, hi = 0;
+		double seg_units = 0;
+		while (q < end) {
+			uint32_t c = utf8_next(&q, end);
+			int adv = font_advance(st->f, src->face, c);
+			seg_units += adv > 0 ? adv : 0;
+			cp++;
+			if (q >= end)
+				break;
+			double kern = ncp ? dx[cp - 1] : 0;
+			int at_hyph = hi < nh && hyph[hi] == cp;
+			if (kern != 0 || at_hyph) {
+				S_sub_piece(st, p, src, seg, q, (seg_units + kern) * src->size / 1000.0);
+				seg = q;
+				seg_units = 0;
+			}
+			if (at_hyph) {
+				hi++;
+				S_box_from(p, box_first);
+				box_first = p->npiece;
+				double hw = font_text_width(st->f, src->face, src->size, "-", 1);
+				S_item(p, (struct lb_item){.type = LB_PENALTY, .width = hw,
+					.penalty = st->s->hyphen_penalty, .flagged = 1}, 0, 0);
+			}
+		}
+		if (q > seg || seg == src->text)
+			S_sub_piece(st, p, src, seg, end, seg_units * src->size / 1000.0);
+	}
+	S_box_from(p, box_first);
+	free(orig);
 }
 
 static void S_glue(struct S_lay *st, struct S_para *p, const struct S_ink *ink, int face)
@@ -164,11 +311,35 @@ static void S_add_text(struct S_lay *st, struct S_para *p, const struct S_ink *i
 		uint32_t cp = utf8_next(&q, end);
 		if (cp == ' ' || cp == '\n' || cp == '\t') {
 			S_close_word(st, p, ink);
+			p->no_hyph = 0;
 			S_glue(st, p, ink, base);
 			continue;
 		}
-		if (cp == 0xAD)
-			continue; /* soft hyphen: a break opportunity only (hyphenation issue) */
+		if (cp == 0xA0 || cp == 0x202F) {
+			/* a no-break space: glue that is no break (a penalty stands before it) */
+			S_close_word(st, p, ink);
+			p->no_hyph = 0;
+			S_item(p, (struct lb_item){.type = LB_PENALTY, .penalty = LB_INF}, 0, 0);
+			double w = font_text_width(st->f, base, ink->size, " ", 1);
+			if (cp == 0x202F)
+				S_item(p, (struct lb_item){.type = LB_GLUE, .width = w * 0.6}, 0, 0);
+			else
+				S_item(p, (struct lb_item){.type = LB_GLUE, .width = w, .stretch = w / 2,
+					.shrink = w / 3}, 0, 0);
+			continue;
+		}
+		if (cp == 0xAD) {
+			/* a soft hyphen: a break that shows a hyphen; the word breaks only there */
+			if (p->in_word) {
+				p->no_hyph = 1;
+				int face = p->word_face;
+				S_close_word(st, p, ink);
+				S_item(p, (struct lb_item){.type = LB_PENALTY,
+					.width = font_text_width(st->f, face, ink->size, "-", 1),
+					.penalty = st->s->hyphen_penalty, .flagged = 1}, 0, 0);
+			}
+			continue;
+		}
 		int face = font_cover(st->f, base, cp);
 		char enc[4];
 		size_t n = utf8_encode(cp, enc);
@@ -195,6 +366,7 @@ static void S_add_text(struct S_lay *st, struct S_para *p, const struct S_ink *i
 		/* After a hard hyphen or dash inside a word, a break is allowed (not before). */
 		if ((cp == '-' || cp == 0x2013 || cp == 0x2014 || cp == '/') && q < end &&
 			*q != ' ' && p->word.len > n) {
+			p->no_hyph = 1; /* a word with explicit hyphens breaks only at them */
 			S_close_word(st, p, ink);
 			S_item(p, (struct lb_item){.type = LB_PENALTY, .penalty = cp == '/' ? 200 : 50,
 				.flagged = cp != '/'}, 0, 0);
@@ -226,6 +398,12 @@ static void S_inline(struct S_lay *st, struct S_para *p, const struct doc_node *
 		ink.link = n->target;
 		ink.internal = n->type == DOC_XREF;
 		ink.color = st->s->link_color;
+		break;
+	case DOC_LANG:
+		if (n->lang != NULL) {
+			S_close_piece(st, p, &ink);
+			ink.lang = n->lang;
+		}
 		break;
 	case DOC_CITE:
 		S_close_piece(st, p, &ink);
@@ -271,6 +449,10 @@ static void S_build(struct S_lay *st, struct S_para *p, const struct doc_node *n
 	const struct style_block *b, const char *label)
 {
 	struct S_ink ink = S_ink_of(b, n->line);
+	ink.lang = n->lang;
+	for (const struct doc_node *a = n->parent; ink.lang == NULL && a != NULL; a = a->parent)
+		ink.lang = a->lang;
+	p->justified = b->align == ALIGN_JUSTIFY;
 	if (label != NULL) {
 		S_add_text(st, p, &ink, label);
 		S_close_word(st, p, &ink);
@@ -442,33 +624,113 @@ static void S_emit_line(struct S_lay *st, const struct S_para *p, int from, int 
 			x += pc->width;
 		}
 	}
+	/* A line broken at a hyphenation point ends with a hyphen in the last piece's font. */
+	if (to < p->nitems && p->items[to].type == LB_PENALTY && p->items[to].flagged &&
+		p->items[to].width > 0) {
+		int k = to - 1;
+		while (k >= from && p->items[k].type != LB_BOX)
+			k--;
+		if (k >= from && p->npieces[k] > 0) {
+			const struct S_piece *pc = &p->pieces[p->first_piece[k] + p->npieces[k] - 1];
+			struct lay_box *b = S_box(st, st->page, LAY_TEXT);
+			b->x = x;
+			b->y = pdf_y + pc->rise;
+			b->w = p->items[to].width;
+			b->face = pc->face;
+			b->size = pc->size;
+			b->color = pc->color;
+			b->text = "-";
+			st->L->stats.hyphenated++;
+		}
+	}
 	st->y += leading;
 	st->at_top = 0;
 }
 
+/* The last resort for a word wider than the measure: it may break after any character,
+ * at a high cost and without a hyphen (long words are mostly URLs and identifiers). */
+static int S_split_wide(struct S_lay *st, struct S_para *p, double width)
+{
+	struct S_para q = {0};
+	q.justified = p->justified;
+	int split = 0;
+	for (int i = 0; i < p->nitems; i++) {
+		const struct lb_item *it = &p->items[i];
+		if (it->type != LB_BOX || it->width <= width) {
+			int first = q.npiece;
+			for (int k = 0; k < (it->type == LB_BOX ? p->npieces[i] : 0); k++)
+				*S_new_piece(&q) = p->pieces[p->first_piece[i] + k];
+			S_item(&q, *it, first, q.npiece - first);
+			continue;
+		}
+		split++;
+		int started = 0;
+		for (int k = 0; k < p->npieces[i]; k++) {
+			const struct S_piece *src = &p->pieces[p->first_piece[i] + k];
+			const char *a = src->text, *end = a + strlen(a);
+			while (a < end) {
+				const char *b = a;
+				uint32_t c = utf8_next(&b, end);
+				int adv = font_advance(st->f, src->face, c);
+				if (started)
+					S_item(&q, (struct lb_item){.type = LB_PENALTY, .penalty = 900}, 0, 0);
+				started = 1;
+				int first = q.npiece;
+				S_sub_piece(st, &q, src, a, b, (adv > 0 ? adv : 0) * src->size / 1000.0);
+				S_box_from(&q, first);
+				a = b;
+			}
+		}
+	}
+	if (split == 0) {
+		S_para_free(&q);
+		return 0;
+	}
+	buf_free(&q.word);
+	q.word = p->word;
+	p->word = (struct buf){0};
+	S_para_free(p);
+	*p = q;
+	return split;
+}
+
 /* Breaks a paragraph into lines for the given measure. */
-static void S_break(struct S_lay *st, const struct S_para *p, const struct style_block *b,
+static void S_break(struct S_lay *st, struct S_para *p, const struct style_block *b,
 	double width, double first_indent, struct lb_result *res, int line)
 {
 	struct lb_params prm = lb_defaults(width);
 	prm.width_first = width - first_indent;
 	prm.tolerance = st->s->tolerance;
+	prm.fitness_demerits = st->s->adj_demerits;
+	prm.flagged_demerits = st->s->double_hyphen_demerits;
+	prm.final_hyphen_demerits = st->s->final_hyphen_demerits;
 	if (b->align != ALIGN_JUSTIFY) {
-		/* ragged: fixed word spaces, the line's end absorbs the difference */
+		/* Ragged: fixed word spaces, the line's end absorbs the difference. Badness still
+		 * evens the line ends out, but no ragged line is ever infeasible for being short. */
 		prm.ragged_stretch = b->size * 3;
+		prm.tolerance = 1000;
 	}
-	struct lb_item *items = p->items;
-	struct lb_item *fixed = NULL;
-	if (b->align != ALIGN_JUSTIFY) {
-		fixed = xmalloc((size_t)p->nitems * sizeof *fixed);
-		memcpy(fixed, p->items, (size_t)p->nitems * sizeof *fixed);
-		for (int i = 0; i < p->nitems; i++)
-			if (fixed[i].type == LB_GLUE && fixed[i].stretch < 1e5)
-				fixed[i].stretch = fixed[i].shrink = 0;
-		items = fixed;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		struct lb_item *items = p->items;
+		struct lb_item *fixed = NULL;
+		if (b->align != ALIGN_JUSTIFY) {
+			fixed = xmalloc((size_t)p->nitems * sizeof *fixed);
+			memcpy(fixed, p->items, (size_t)p->nitems * sizeof *fixed);
+			for (int i = 0; i < p->nitems; i++)
+				if (fixed[i].type == LB_GLUE && fixed[i].stretch < 1e5)
+					fixed[i].stretch = fixed[i].shrink = 0;
+			items = fixed;
+		}
+		lb_break(items, p->nitems, &prm, res);
+		free(fixed);
+		if (res->overfull == 0 || attempt == 1)
+			break;
+		int n = S_split_wide(st, p, fmin(prm.width_first, prm.width_rest));
+		if (n == 0)
+			break;
+		diag_emit(st->d, D_WORD_BROKEN, st->file, line, 0, n);
+		lb_result_free(res);
 	}
-	lb_break(items, p->nitems, &prm, res);
-	free(fixed);
 	st->L->stats.lines += res->nlines;
 	st->L->stats.emergency += res->emergency;
 	for (int i = 0; i < res->nlines; i++) {
@@ -889,6 +1151,8 @@ struct layout *lay_run(const struct doc *doc, const struct style *s, struct font
 	st.right = s->page_w - s->margin_outer;
 	st.top = s->margin_top;
 	st.bottom = s->page_h - s->margin_bottom;
+	st.doc_lang = doc->lang ? doc->lang : "en";
+	st.hy = s->hyphenate ? hyph_open(NULL) : NULL;
 	S_new_page(&st);
 	S_blocks(&st, doc->root, (struct doc *)doc);
 
@@ -911,6 +1175,7 @@ struct layout *lay_run(const struct doc *doc, const struct style *s, struct font
 		S_running(&st, s->footer, "footer",
 			s->page_h - s->footer_offset - style_block(s, "footer")->leading, doc, pg, shown);
 	}
+	hyph_close(st.hy);
 	return L;
 }
 

@@ -46,7 +46,7 @@ struct lay_outline {
 };
 
 struct lay_stats {
-	int lines, overfull, emergency, loose, tight;
+	int lines, overfull, emergency, loose, tight, hyphenated;
 };
 
 struct layout {

@@ -14,6 +14,9 @@ struct lb_params lb_defaults(double width)
 		.line_penalty = 10,
 		.flagged_demerits = 3000,
 		.fitness_demerits = 3000,
+		.final_hyphen_demerits = 5000,
+		.short_last_fraction = 0.1,
+		.short_last_demerits = 2000,
 		.ragged_stretch = 0,
 	};
 	return p;
@@ -170,6 +173,13 @@ static int S_run(const struct lb_item *it, int n, const struct lb_params *p, dou
 				if (brk->type == LB_PENALTY && brk->flagged && A->pos >= 0 &&
 					it[A->pos].type == LB_PENALTY && it[A->pos].flagged)
 					d += p->flagged_demerits;
+				if (forced && b == n - 1) {
+					/* the paragraph's last line: no hyphen just before it, and not a runt */
+					if (A->pos >= 0 && it[A->pos].type == LB_PENALTY && it[A->pos].flagged)
+						d += p->final_hyphen_demerits;
+					if (A->line > 0 && w < p->short_last_fraction * target)
+						d += p->short_last_demerits;
+				}
 				d += A->demerits;
 				if (d < best[fit]) {
 					best[fit] = d;

@@ -19,6 +19,9 @@ struct lb_params {
 	double line_penalty;            /* added to every line's badness (TeX: 10) */
 	double flagged_demerits;        /* two hyphen lines in a row (TeX: 10000) */
 	double fitness_demerits;        /* adjacent lines of very different tightness (TeX: 10000) */
+	double final_hyphen_demerits;   /* a hyphen on the line before the last (TeX: 5000) */
+	double short_last_fraction;     /* a last line narrower than this part of the measure ... */
+	double short_last_demerits;     /* ... costs this much (0: no such cost) */
 	double ragged_stretch;          /* extra stretch per line for ragged text (0: justified) */
 };
 

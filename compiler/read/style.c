@@ -83,6 +83,31 @@ static void S_color(struct S_ctx *c, xmlNodePtr n, const char *name, struct styl
 	free(v);
 }
 
+static void S_bool(xmlNodePtr n, const char *name, int *out)
+{
+	char *v = S_attr(n, name);
+	if (v != NULL)
+		*out = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
+	free(v);
+}
+
+static void S_int(struct S_ctx *c, xmlNodePtr n, const char *name, int *out, int lo, int hi)
+{
+	char *v = S_attr(n, name);
+	if (v == NULL)
+		return;
+	char *end;
+	long x = strtol(v, &end, 10);
+	if (*end != '\0' || x < lo || x > hi) {
+		char range[64];
+		snprintf(range, sizeof range, "%%s: '%%s' is out of range (%d to %d)", lo, hi);
+		S_error(c, n, range, name, v);
+	} else {
+		*out = (int)x;
+	}
+	free(v);
+}
+
 static int S_font_index(const struct style *s, const char *id)
 {
 	for (int i = 0; i < s->nfonts; i++)
@@ -264,6 +289,22 @@ static void S_read(struct S_ctx *c, struct style *s, xmlNodePtr root)
 					s->tolerance = x;
 				free(t);
 			}
+			S_bool(n, "hyphenate", &s->hyphenate);
+			S_bool(n, "kerning", &s->kerning);
+			S_int(c, n, "hyphen-min-left", &s->hyphen_min_left, 1, 10);
+			S_int(c, n, "hyphen-min-right", &s->hyphen_min_right, 1, 10);
+			int hp = (int)s->hyphen_penalty;
+			S_int(c, n, "hyphen-penalty", &hp, 0, 10000);
+			s->hyphen_penalty = hp;
+			int v = (int)s->adj_demerits;
+			S_int(c, n, "adj-demerits", &v, 0, 1000000);
+			s->adj_demerits = v;
+			v = (int)s->double_hyphen_demerits;
+			S_int(c, n, "double-hyphen-demerits", &v, 0, 1000000);
+			s->double_hyphen_demerits = v;
+			v = (int)s->final_hyphen_demerits;
+			S_int(c, n, "final-hyphen-demerits", &v, 0, 1000000);
+			s->final_hyphen_demerits = v;
 			if ((t = S_attr(n, "header")) != NULL) {
 				free(s->header);
 				s->header = t;
@@ -296,6 +337,14 @@ struct style *style_load(const char *path, struct diags *d)
 	s->cell_padding = 3;
 	s->list_indent = 18;
 	s->tolerance = 3;
+	s->hyphenate = 1;
+	s->kerning = 1;
+	s->hyphen_min_left = 2;
+	s->hyphen_min_right = 3;
+	s->hyphen_penalty = 50;
+	s->adj_demerits = 3000;
+	s->double_hyphen_demerits = 3000;
+	s->final_hyphen_demerits = 5000;
 	s->link_color = (struct style_color){0.1, 0.3, 0.55};
 	s->header = xstrdup("{short-title}");
 	s->footer = xstrdup("Page {page} of {pages}");

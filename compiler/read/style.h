@@ -40,6 +40,10 @@ struct style {
 	struct style_block *blocks;
 	int nblocks;
 	double rule_width, cell_padding, list_indent, tolerance;
+	int hyphenate, kerning;          /* on unless the style turns them off */
+	int hyphen_min_left, hyphen_min_right;
+	double hyphen_penalty;
+	double adj_demerits, double_hyphen_demerits, final_hyphen_demerits; /* line breaking costs */
 	struct style_color link_color, rule_color;
 	char *header, *footer; /* templates with {short-title}, {page}, {pages}, {section} */
 };

@@ -83,6 +83,13 @@ static void S_quoted(FILE *out, const char *s)
 			fprintf(out, "\\%c", *s);
 		else if (*s == '\n')
 			fputs("\\n", out);
+		else if (strncmp(s, "\u00A0", 2) == 0) {
+			fputs("\\u00a0", out); /* invisible characters are shown */
+			s++;
+		} else if (strncmp(s, "\u00AD", 2) == 0) {
+			fputs("\\u00ad", out);
+			s++;
+		}
 		else
 			fputc(*s, out);
 	}

@@ -49,6 +49,73 @@ static const char *S_date(struct S_xf *x, const char *iso)
 	return arena_strdup(&x->d->arena, buf);
 }
 
+static int S_all(const char *s, size_t n, const char *set)
+{
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (strchr(set, s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+/* Length of a token without trailing punctuation. */
+static size_t S_core(const char *s, size_t n)
+{
+	while (n > 0 && strchr(".,;:)!?", s[n - 1]) != NULL)
+		n--;
+	return n;
+}
+
+static int S_in(const char *s, size_t n, const char *const *words)
+{
+	for (; *words; words++)
+		if (strlen(*words) == n && strncmp(s, *words, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* English ties: the spaces of "11 January 2021", "5 km", "point 6" become no-break spaces,
+ * as a typesetter would tie them. */
+static void S_ties(struct buf *b)
+{
+	static const char *const months[] = {"January", "February", "March", "April", "May", "June",
+		"July", "August", "September", "October", "November", "December", NULL};
+	static const char *const units[] = {"km", "m", "cm", "mm", "kg", "t", "ha", "%", "km²", NULL};
+	static const char *const before_number[] = {"term", "terms", "point", "points", "page",
+		"p.", "No.", "Article", "article", "paragraph", "section", "Term", "Point", NULL};
+	char *s = b->data;
+	size_t n = b->len;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != ' ')
+			continue;
+		size_t a = i;
+		while (a > 0 && s[a - 1] != ' ' && (unsigned char)s[a - 1] != 0xA0)
+			a--;
+		size_t e = i + 1;
+		while (e < n && s[e] != ' ')
+			e++;
+		const char *prev = s + a, *next = s + i + 1;
+		size_t pn = i - a, nn = S_core(next, e - i - 1);
+		int tie = (pn <= 2 && S_all(prev, pn, "0123456789") && S_in(next, nn, months)) ||
+			(S_in(prev, pn, months) && nn == 4 && S_all(next, 4, "0123456789")) ||
+			(S_all(prev, pn, "0123456789,.") && prev[0] != ',' && prev[0] != '.' && S_in(next, nn, units)) ||
+			(S_in(prev, pn, before_number) && nn > 0 && next[0] >= '0' && next[0] <= '9');
+		if (tie) {
+			/* U+00A0 is two bytes: make room for the second */
+			buf_putc(b, '\0');
+			s = b->data;
+			memmove(s + i + 2, s + i + 1, n - i - 1);
+			s[i] = (char)0xC2;
+			s[i + 1] = (char)0xA0;
+			n++;
+			s[n] = '\0';
+			b->len = n;
+			i++;
+		}
+	}
+}
+
 /* Adds text with XML white space collapsed to single spaces. */
 static void S_text(struct S_xf *x, struct doc_node *parent, const char *s, int line)
 {
@@ -66,6 +133,8 @@ static void S_text(struct S_xf *x, struct doc_node *parent, const char *s, int l
 	}
 	if (space)
 		buf_putc(&b, ' ');
+	if (b.len > 0 && x->m->lang != NULL && strncmp(x->m->lang, "en", 2) == 0)
+		S_ties(&b);
 	if (b.len > 0)
 		doc_add_text(x->d, parent, b.data, line);
 	buf_free(&b);
@@ -86,7 +155,7 @@ static const char *S_xref_text(struct S_xf *x, const char *id)
 	if (kind == NULL)
 		return id;
 	if (strcmp(kind, "term") == 0)
-		return arena_printf(&x->d->arena, "term %d", model_term(m, id)->n);
+		return arena_printf(&x->d->arena, "term\u00A0%d", model_term(m, id)->n);
 	if (strcmp(kind, "actor") == 0)
 		return model_actor(m, id)->name;
 	if (strcmp(kind, "topic") == 0)
@@ -337,14 +406,15 @@ static const char *S_names_of(struct S_xf *x, struct model_ids ids)
 		const struct model_actor *a = model_actor(x->m, ids.v[i]);
 		const struct model_topic *t = a ? NULL : model_topic(x->m, ids.v[i]);
 		const struct model_term *tm = a || t ? NULL : model_term(x->m, ids.v[i]);
+		/* topic labels may hold "and" themselves: a semicolon keeps them apart */
 		if (i > 0)
-			buf_puts(&b, i == ids.n - 1 ? " and " : ", ");
+			buf_puts(&b, t ? "; " : i == ids.n - 1 ? " and " : ", ");
 		if (a)
 			buf_puts(&b, a->name);
 		else if (t)
 			buf_puts(&b, t->label);
 		else if (tm)
-			buf_printf(&b, "term %d", tm->n);
+			buf_printf(&b, "term\u00A0%d", tm->n);
 		else
 			buf_puts(&b, ids.v[i]);
 	}
@@ -372,7 +442,19 @@ static void S_fact(struct S_xf *x, struct doc_node *p, const char *label, const 
 	if (p->first != NULL)
 		S_gen_text(x, p, " \u00B7 ");
 	struct doc_node *s = doc_add(x->d, p, DOC_STRONG, 0);
-	S_gen_text(x, s, label);
+	/* a two-word label never breaks inside ("In force") */
+	struct buf b = {0};
+	int spaces = 0;
+	for (const char *c = label; *c; c++)
+		spaces += *c == ' ';
+	for (const char *c = label; *c; c++) {
+		if (*c == ' ' && spaces == 1)
+			buf_puts(&b, "\u00A0");
+		else
+			buf_putc(&b, *c);
+	}
+	S_gen_text(x, s, arena_strdup(&x->d->arena, b.data));
+	buf_free(&b);
 	S_gen_text(x, p, arena_printf(&x->d->arena, "\u00A0%s", value));
 }
 

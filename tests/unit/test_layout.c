@@ -9,6 +9,7 @@
 
 #include "base/util.h"
 #include "layout/font.h"
+#include "layout/hyphen.h"
 #include "layout/layout.h"
 #include "layout/linebreak.h"
 #include "read/model.h"
@@ -106,6 +107,7 @@ static void test_breaks_are_optimal(void)
 		p.tolerance = 4;
 		p.fitness_demerits = 0;
 		p.flagged_demerits = 0;
+		p.short_last_demerits = 0;
 		double best = S_best(it, k, 0, 20, 4);
 		struct lb_result r;
 		lb_break(it, k, &p, &r);
@@ -275,6 +277,270 @@ static void test_layout_geometry(void)
 	diag_free(&d);
 }
 
+
+/* ---- hyphenation, kerning and the paragraph engine on constructed paragraphs ---- */
+
+static void test_hyphen_patterns(void)
+{
+	struct hyph *h = hyph_open(NULL);
+	int pts[16];
+	int n = hyph_word(h, "en", "hyphenation", 11, 2, 3, pts, 16);
+	CHECK_MSG(n == 2 && pts[0] == 2 && pts[1] == 6, "hy-phen-ation: n=%d", n);
+	n = hyph_word(h, "en", "Peacekeeping", 12, 2, 3, pts, 16); /* capitals are lowered */
+	CHECK_MSG(n == 2 && pts[0] == 5 && pts[1] == 9, "peace-keep-ing: n=%d", n);
+	n = hyph_word(h, "en", "hyphenation", 11, 3, 6, pts, 16); /* minimum fragments */
+	CHECK_MSG(n == 0, "hyphenation with min 3/6 gave %d points", n);
+	n = hyph_word(h, "en-GB", "international", 13, 2, 3, pts, 16);
+	CHECK(n >= 2);
+	CHECK(hyph_has(h, "en") && hyph_has(h, "en-US"));
+	CHECK(!hyph_has(h, "hy")); /* Debian has no Armenian patterns */
+	CHECK(!hyph_has(h, "../../etc/passwd"));
+	/* memoised: the same answer twice */
+	int again[16];
+	CHECK(hyph_word(h, "en", "hyphenation", 11, 2, 3, again, 16) == 2 && again[1] == 6);
+	hyph_close(h);
+}
+
+static void test_kerning(void)
+{
+	struct diags d = {0};
+	struct style *s;
+	struct fonts *f = S_fonts(&s, &d);
+	CHECK(f != NULL);
+	if (f == NULL) {
+		style_free(s);
+		diag_free(&d);
+		return;
+	}
+	int face = font_face(f, 0, 0, 0);
+	double dx[8];
+	const char *pairs[] = {"AV", "To", "Ye"};
+	for (int i = 0; i < 3; i++) {
+		CHECK_MSG(font_kerns(f, face, pairs[i], 2, dx, 8) == 2 && dx[0] < 0,
+			"%s is not kerned (dx %.1f)", pairs[i], dx[0]);
+	}
+	CHECK(font_kerns(f, face, "nn", 2, dx, 8) == 2 && dx[0] == 0);
+	font_close(f);
+	style_free(s);
+	diag_free(&d);
+}
+
+/* Lays out one paragraph of text at a measure of width points; fills lines[] with each
+ * line's text (boxes joined, a space where the layout left a gap) and returns the count. */
+static int S_set(const char *text, double width, const char *lang, char lines[][256], int max,
+	struct layout **out_l, struct diags *d)
+{
+	struct style *s;
+	struct fonts *f = S_fonts(&s, d);
+	if (f == NULL) {
+		style_free(s);
+		return -1;
+	}
+	s->margin_outer = s->page_w - s->margin_inner - width;
+	struct doc *doc = doc_new();
+	doc->lang = lang;
+	struct doc_node *p = doc_add(doc, doc->root, DOC_PARA, 7);
+	p->cls = "body";
+	doc_add_text(doc, p, text, 7);
+	s->header[0] = s->footer[0] = '\0';
+	struct layout *l = lay_run(doc, s, f, "t.xml", d);
+	int n = 0;
+	double y = -1, xend = 0;
+	for (int i = 0; i < l->pages[0].nboxes && n <= max; i++) {
+		const struct lay_box *b = &l->pages[0].boxes[i];
+		if (b->kind != LAY_TEXT)
+			continue;
+		if (b->y != y) {
+			if (n == max)
+				break;
+			y = b->y;
+			lines[n++][0] = '\0';
+		} else if (b->x > xend + 0.5) {
+			strcat(lines[n - 1], " ");
+		}
+		strncat(lines[n - 1], b->text, 255 - strlen(lines[n - 1]));
+		xend = b->x + b->w;
+	}
+	if (out_l)
+		*out_l = l;
+	else
+		lay_free(l);
+	doc_free(doc);
+	font_close(f);
+	style_free(s);
+	return n;
+}
+
+static void test_hyphenation_in_paragraph(void)
+{
+	char lines[32][256];
+	struct diags d = {0};
+	int n = S_set("The representatives discussed internationalisation, hyphenation and "
+		"extraordinarily complicated considerations.", 90, "en", lines, 32, NULL, &d);
+	int hyphens = 0;
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(lines[i]);
+		hyphens += len > 1 && lines[i][len - 1] == '-';
+	}
+	CHECK_MSG(n > 3 && hyphens > 0, "no line ends in a hyphen in %d lines", n);
+	diag_free(&d);
+}
+
+static int S_ends_with_hyphen_inside(char lines[][256], int n, const char *word)
+{
+	/* whether word was split with a hyphen across two lines */
+	for (int i = 0; i + 1 < n; i++) {
+		size_t len = strlen(lines[i]);
+		if (len == 0 || lines[i][len - 1] != '-')
+			continue;
+		const char *last = strrchr(lines[i], ' ');
+		last = last ? last + 1 : lines[i];
+		char joined[256];
+		snprintf(joined, sizeof joined, "%.*s%s", (int)strlen(last) - 1, last, lines[i + 1]);
+		if (strncmp(joined, word, strlen(word)) == 0)
+			return 1;
+		snprintf(joined, sizeof joined, "%s%s", last, lines[i + 1]); /* explicit hyphen */
+		if (strncmp(joined, word, strlen(word)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void test_never_hyphenated(void)
+{
+	char lines[64][256];
+	struct diags d = {0};
+	/* a URL, a number and an acronym in a very narrow measure: never broken by patterns */
+	int n = S_set("See https://example.org/ceasefireagreement and 12345678901234 and "
+		"UNHCRPROGRAMME now.", 60, "en", lines, 64, NULL, &d);
+	CHECK(n > 2);
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(lines[i]);
+		CHECK_MSG(!(len > 0 && lines[i][len - 1] == '-'), "line %d ends in a hyphen: '%s'", i, lines[i]);
+	}
+	diag_free(&d);
+}
+
+static void test_explicit_and_soft_hyphens(void)
+{
+	char lines[64][256];
+	struct diags d = {0};
+	/* a soft hyphen: the only place "cooperation" may break */
+	int n = S_set("aaa co\u00ADoperation cooperation bbb", 70, "en", lines, 64, NULL, &d);
+	int soft = 0;
+	for (int i = 0; i < n; i++) {
+		CHECK_MSG(strstr(lines[i], "\u00AD") == NULL, "a soft hyphen is drawn: '%s'", lines[i]);
+		if (strcmp(lines[i], "co-") == 0 || (strlen(lines[i]) > 3 && strstr(lines[i], " co-")))
+			soft = 1;
+	}
+	CHECK_MSG(soft, "the soft hyphen was not used: %d lines: '%s' / '%s' / '%s'", n, lines[0],
+		n > 1 ? lines[1] : "", n > 2 ? lines[2] : "");
+	diag_free(&d);
+	memset(&d, 0, sizeof d);
+	/* an explicit hyphen: breaks after it, never elsewhere in the compound */
+	n = S_set("xx Nagorno-Karabakh Nagorno-Karabakh Nagorno-Karabakh", 60, "en", lines, 64, NULL, &d);
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(lines[i]);
+		if (len > 0 && lines[i][len - 1] == '-')
+			CHECK_MSG(len >= 8 && strcmp(lines[i] + len - 8, "Nagorno-") == 0,
+				"a break inside the compound elsewhere than its hyphen: '%s'", lines[i]);
+	}
+	CHECK(S_ends_with_hyphen_inside(lines, n, "Nagorno-Karabakh") || n <= 3);
+	diag_free(&d);
+}
+
+static void test_no_break_space(void)
+{
+	char lines[64][256];
+	struct diags d = {0};
+	int n = S_set("on 11\u00A0January\u00A02021 and 11\u00A0January\u00A02021 and again "
+		"11\u00A0January\u00A02021 we met", 100, "en", lines, 64, NULL, &d);
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(lines[i]);
+		CHECK_MSG(!(len >= 2 && strcmp(lines[i] + len - 2, "11") == 0), "break after '11': '%s'", lines[i]);
+		CHECK_MSG(strncmp(lines[i], "2021", 4) != 0, "line starts with the year: '%s'", lines[i]);
+	}
+	diag_free(&d);
+}
+
+static void test_long_word_breaks_inside(void)
+{
+	char word[320];
+	for (int i = 0; i < 300; i++)
+		word[i] = (char)('a' + i % 26);
+	word[300] = '\0';
+	char text[400];
+	snprintf(text, sizeof text, "Before %s after.", word);
+	char lines[64][256];
+	struct diags d = {0};
+	struct layout *l = NULL;
+	int n = S_set(text, 200, "en", lines, 64, &l, &d);
+	CHECK_MSG(n >= 4, "a 300-character word in 200pt took %d lines", n);
+	int warned = 0;
+	for (size_t i = 0; i < d.n; i++)
+		warned |= strstr(d.v[i].msg, "broken inside") != NULL && d.v[i].line == 7;
+	CHECK_MSG(warned, "no warning with the source line");
+	for (int i = 0; l && i < l->pages[0].nboxes; i++) {
+		const struct lay_box *b = &l->pages[0].boxes[i];
+		CHECK_MSG(b->kind != LAY_TEXT || b->x + b->w <= 70.87 + 200 + 0.01, "'%s' crosses the margin", b->text);
+		if (unit_current->failed)
+			break;
+	}
+	CHECK(l && l->stats.overfull == 0);
+	lay_free(l);
+	diag_free(&d);
+}
+
+static void test_missing_glyph_warning(void)
+{
+	char lines[8][256];
+	struct diags d = {0};
+	S_set("private \uE000 use and \U0001F600 emoji", 300, "en", lines, 8, NULL, &d);
+	int pua = 0, astral = 0;
+	for (size_t i = 0; i < d.n; i++) {
+		pua |= strstr(d.v[i].msg, "no font covers character U+E000") != NULL && d.v[i].line == 7;
+		astral |= strstr(d.v[i].msg, "U+1F600") != NULL && strstr(d.v[i].msg, "Basic Multilingual Plane") != NULL;
+	}
+	CHECK(pua);
+	CHECK(astral);
+	diag_free(&d);
+}
+
+static void test_justified_flush(void)
+{
+	char lines[64][256];
+	struct diags d = {0};
+	struct layout *l = NULL;
+	int n = S_set("Justified text is set so that every line but the last fills the measure "
+		"exactly, the spaces between words stretching or shrinking within limits, and the "
+		"breaks are chosen for the whole paragraph at once rather than line by line.",
+		220, "en", lines, 64, &l, &d);
+	CHECK(n >= 4);
+	double right = 70.87 + 220;
+	/* the last box of every line but the last ends at the right edge */
+	double y = -1, end = 0;
+	int lines_seen = 0, flush = 0;
+	for (int i = 0; l && i <= l->pages[0].nboxes; i++) {
+		const struct lay_box *b = i < l->pages[0].nboxes ? &l->pages[0].boxes[i] : NULL;
+		if (b && b->kind != LAY_TEXT)
+			continue;
+		if (!b || b->y != y) {
+			if (y >= 0) {
+				lines_seen++;
+				if (fabs(end - right) < 0.1)
+					flush++;
+			}
+			if (!b)
+				break;
+			y = b->y;
+		}
+		end = b->x + b->w;
+	}
+	CHECK_MSG(flush == lines_seen - 1, "%d of %d lines flush", flush, lines_seen);
+	lay_free(l);
+	diag_free(&d);
+}
+
 const struct unit_test layout_tests[] = {
 	{"breaks_are_optimal", test_breaks_are_optimal},
 	{"better_than_first_fit", test_better_than_first_fit},
@@ -283,5 +549,14 @@ const struct unit_test layout_tests[] = {
 	{"metrics_match_libharu", test_metrics_match_libharu},
 	{"fallback", test_fallback},
 	{"layout_geometry", test_layout_geometry},
+	{"hyphen_patterns", test_hyphen_patterns},
+	{"kerning", test_kerning},
+	{"hyphenation_in_paragraph", test_hyphenation_in_paragraph},
+	{"never_hyphenated", test_never_hyphenated},
+	{"explicit_and_soft_hyphens", test_explicit_and_soft_hyphens},
+	{"no_break_space", test_no_break_space},
+	{"long_word_breaks_inside", test_long_word_breaks_inside},
+	{"missing_glyph_warning", test_missing_glyph_warning},
+	{"justified_flush", test_justified_flush},
 	{NULL, NULL},
 };

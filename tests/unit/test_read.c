@@ -9,6 +9,7 @@
 #include "read/model.h"
 #include "read/style.h"
 #include "read/xmlread.h"
+#include "transform/transform.h"
 
 #define MINIMAL "tests/golden/minimal.xml"
 
@@ -271,6 +272,43 @@ static void test_style_bad_values(void)
 	diag_free(&d);
 }
 
+
+static int S_tree_has(const struct doc_node *n, const char *text)
+{
+	if (n->type == DOC_TEXT && strstr(n->text, text) != NULL)
+		return 1;
+	for (const struct doc_node *c = n->first; c; c = c->next)
+		if (S_tree_has(c, text))
+			return 1;
+	return 0;
+}
+
+static void test_typographic_ties(void)
+{
+	char *src = S_variant("Both sides stop firing.",
+		"On 11 January 2021, under point 6, a 5 km zone; in March 2021 and 12 apples.");
+	CHECK(src != NULL);
+	if (!src)
+		return;
+	struct diags d = {0};
+	struct model *m = model_load_memory("t.xml", src, strlen(src), &d);
+	CHECK(m != NULL);
+	if (m) {
+		struct xf_options xo = {0};
+		struct doc *doc = xf_briefing(m, &xo);
+		CHECK(S_tree_has(doc->root, "11\u00A0January\u00A02021,"));
+		CHECK(S_tree_has(doc->root, "point\u00A06,"));
+		CHECK(S_tree_has(doc->root, "5\u00A0km"));
+		CHECK(S_tree_has(doc->root, "March\u00A02021"));
+		CHECK(S_tree_has(doc->root, "12 apples")); /* not a unit: an ordinary space */
+		CHECK(S_tree_has(doc->root, "term\u00A02")); /* generated cross-reference text */
+		doc_free(doc);
+	}
+	model_free(m);
+	diag_free(&d);
+	free(src);
+}
+
 const struct unit_test read_tests[] = {
 	{"minimal_is_valid", test_minimal_is_valid},
 	{"model_contents", test_model_contents},
@@ -286,5 +324,6 @@ const struct unit_test read_tests[] = {
 	{"external_entity_never_loaded", test_external_entity_never_loaded},
 	{"style_default", test_style_default},
 	{"style_bad_values", test_style_bad_values},
+	{"typographic_ties", test_typographic_ties},
 	{NULL, NULL},
 };

@@ -1,0 +1,243 @@
+/* hyphen.c: hyphenation points from libhyphen's patterns, chosen by language, memoised. */
+#include "hyphen.h"
+#include "../base/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <hyphen.h>
+
+#define S_DEFAULT_DIR "/usr/share/hyphen"
+
+struct S_lang {
+	char *tag;        /* as asked for: "en", "en-GB" */
+	HyphenDict *dict; /* NULL: no patterns for it */
+};
+
+struct S_memo {
+	char *key; /* lang '\0' word */
+	size_t keylen;
+	int *points;
+	int n;
+};
+
+struct hyph {
+	char *dir;
+	struct S_lang *langs;
+	int nlangs;
+	struct S_memo *memo; /* open addressing */
+	size_t nmemo, capmemo;
+};
+
+struct hyph *hyph_open(const char *dir)
+{
+	struct hyph *h = xcalloc(1, sizeof *h);
+	h->dir = xstrdup(dir ? dir : S_DEFAULT_DIR);
+	return h;
+}
+
+void hyph_close(struct hyph *h)
+{
+	if (h == NULL)
+		return;
+	for (int i = 0; i < h->nlangs; i++) {
+		free(h->langs[i].tag);
+		if (h->langs[i].dict)
+			hnj_hyphen_free(h->langs[i].dict);
+	}
+	free(h->langs);
+	for (size_t i = 0; i < h->capmemo; i++) {
+		free(h->memo[i].key);
+		free(h->memo[i].points);
+	}
+	free(h->memo);
+	free(h->dir);
+	free(h);
+}
+
+/* Tries hyph_ll_CC.dic, hyph_ll.dic and, for a bare language, the first hyph_ll_*.dic
+ * that Debian ships (en -> en_US). Only letters, digits and '-' reach a file name. */
+static HyphenDict *S_load(struct hyph *h, const char *tag)
+{
+	char ll[16] = "", cc[16] = "";
+	size_t i = 0;
+	for (; tag[i] && tag[i] != '-' && tag[i] != '_' && i < sizeof ll - 1; i++) {
+		char c = tag[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+			return NULL;
+		ll[i] = (char)(c | 0x20);
+	}
+	ll[i] = '\0';
+	if (tag[i] == '-' || tag[i] == '_') {
+		const char *r = tag + i + 1;
+		size_t k = 0;
+		for (; r[k] && r[k] != '-' && k < sizeof cc - 1; k++) {
+			char c = r[k];
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+				return NULL;
+			cc[k] = (char)(c & ~0x20);
+		}
+		cc[k] = '\0';
+	}
+	if (ll[0] == '\0')
+		return NULL;
+	static const char *defaults[][2] = {{"en", "US"}, {"de", "DE"}, {"fr", "FR"}, {"ru", "RU"},
+		{"es", "ES"}, {"it", "IT"}, {"pt", "PT"}, {"nl", "NL"}};
+	char path[512];
+	const char *tries[3] = {NULL, NULL, NULL};
+	char a[64], b[64], c[64];
+	if (cc[0]) {
+		snprintf(a, sizeof a, "hyph_%s_%s.dic", ll, cc);
+		tries[0] = a;
+	}
+	snprintf(b, sizeof b, "hyph_%s.dic", ll);
+	tries[1] = b;
+	for (size_t k = 0; k < sizeof defaults / sizeof *defaults; k++)
+		if (strcmp(defaults[k][0], ll) == 0) {
+			snprintf(c, sizeof c, "hyph_%s_%s.dic", ll, defaults[k][1]);
+			tries[2] = c;
+		}
+	for (int k = 0; k < 3; k++) {
+		if (tries[k] == NULL)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", h->dir, tries[k]);
+		if (access(path, R_OK) == 0) {
+			HyphenDict *d = hnj_hyphen_load(path);
+			if (d != NULL)
+				return d;
+		}
+	}
+	return NULL;
+}
+
+static HyphenDict *S_dict(struct hyph *h, const char *lang)
+{
+	if (lang == NULL)
+		return NULL;
+	for (int i = 0; i < h->nlangs; i++)
+		if (strcmp(h->langs[i].tag, lang) == 0)
+			return h->langs[i].dict;
+	h->langs = xrealloc(h->langs, (size_t)(h->nlangs + 1) * sizeof *h->langs);
+	h->langs[h->nlangs].tag = xstrdup(lang);
+	h->langs[h->nlangs].dict = S_load(h, lang);
+	return h->langs[h->nlangs++].dict;
+}
+
+int hyph_has(struct hyph *h, const char *lang)
+{
+	return S_dict(h, lang) != NULL;
+}
+
+/* Lower case for the scripts whose case pairs are regular: ASCII, Latin-1, Latin
+ * Extended-A, Cyrillic, Armenian. Other characters stay as they are. */
+static uint32_t S_lower(uint32_t c)
+{
+	if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7))
+		return c + 32;
+	if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x138 && c != 0x149 && c != 0x178)
+		return (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E) ? (c & 1 ? c + 1 : c) : (c | 1);
+	if (c >= 0x410 && c <= 0x42F)
+		return c + 32;
+	if (c >= 0x400 && c <= 0x40F)
+		return c + 80;
+	if (c >= 0x531 && c <= 0x556)
+		return c + 48;
+	return c;
+}
+
+static size_t S_hash(const char *s, size_t n)
+{
+	size_t x = 1469598103934665603u;
+	for (size_t i = 0; i < n; i++)
+		x = (x ^ (unsigned char)s[i]) * 1099511628211u;
+	return x;
+}
+
+static struct S_memo *S_memo_slot(struct hyph *h, const char *key, size_t n)
+{
+	if (h->capmemo == 0)
+		return NULL;
+	size_t i = S_hash(key, n) & (h->capmemo - 1);
+	while (h->memo[i].key != NULL &&
+		(h->memo[i].keylen != n || memcmp(h->memo[i].key, key, n) != 0))
+		i = (i + 1) & (h->capmemo - 1);
+	return &h->memo[i];
+}
+
+static void S_memo_grow(struct hyph *h)
+{
+	size_t cap = h->capmemo ? h->capmemo * 2 : 1024;
+	struct S_memo *old = h->memo;
+	size_t oldcap = h->capmemo;
+	h->memo = xcalloc(cap, sizeof *h->memo);
+	h->capmemo = cap;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].key)
+			*S_memo_slot(h, old[i].key, old[i].keylen) = old[i];
+	free(old);
+}
+
+int hyph_word(struct hyph *h, const char *lang, const char *word, size_t n, int min_left,
+	int min_right, int *points, int max)
+{
+	HyphenDict *dict = S_dict(h, lang);
+	if (dict == NULL || n == 0 || n > 200)
+		return 0;
+	/* memo key: language, NUL, word, NUL, the two minimums */
+	struct buf key = {0};
+	buf_puts(&key, lang);
+	buf_putc(&key, '\0');
+	buf_put(&key, word, n);
+	buf_printf(&key, "%c%d,%d", '\0', min_left, min_right);
+	struct S_memo *slot = S_memo_slot(h, key.data, key.len);
+	if (slot != NULL && slot->key != NULL) {
+		int k = slot->n < max ? slot->n : max;
+		memcpy(points, slot->points, (size_t)k * sizeof *points);
+		buf_free(&key);
+		return k;
+	}
+	/* lower-case copy, counting code points */
+	struct buf low = {0};
+	const char *p = word, *end = word + n;
+	int ncp = 0;
+	while (p < end) {
+		char enc[4];
+		uint32_t c = S_lower(utf8_next(&p, end));
+		buf_put(&low, enc, utf8_encode(c, enc));
+		ncp++;
+	}
+	char *hyphens = xcalloc(low.len + 5, 1);
+	char **rep = NULL;
+	int *pos = NULL, *cut = NULL;
+	int found = 0;
+	int *all = xmalloc((size_t)(ncp + 1) * sizeof *all);
+	if (hnj_hyphen_hyphenate3(dict, low.data, (int)low.len, hyphens, NULL, &rep, &pos, &cut,
+		min_left, min_right, min_left, min_right) == 0 && rep == NULL) {
+		/* With a UTF-8 dictionary the vector is indexed by code point: an odd value at i
+		 * allows a break after code point i. */
+		for (int i = min_left - 1; i < ncp - min_right; i++)
+			if (i >= 0 && (hyphens[i] & 1))
+				all[found++] = i + 1;
+	}
+	if (rep != NULL) {
+		for (size_t i = 0; i < low.len; i++)
+			free(rep[i]);
+		free(rep);
+	}
+	free(pos);
+	free(cut);
+	free(hyphens);
+	buf_free(&low);
+	if (2 * (h->nmemo + 1) > h->capmemo)
+		S_memo_grow(h);
+	slot = S_memo_slot(h, key.data, key.len);
+	slot->key = key.data; /* the memo owns the key now */
+	slot->keylen = key.len;
+	slot->points = all;
+	slot->n = found;
+	h->nmemo++;
+	int k = found < max ? found : max;
+	memcpy(points, all, (size_t)k * sizeof *points);
+	return k;
+}

@@ -6,59 +6,15 @@ Usage: python3 tests/run.py --briefc PATH --unit PATH [--update-golden] [--only 
 """
 import argparse
 import glob
-import hashlib
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-SOURCE = os.path.join(ROOT, "sources", "nagorno-karabakh-2020.xml")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-results = {"passed": 0, "failed": 0}
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, why):
-    if not cond:
-        raise Failure(why)
-
-
-def run(args, **kw):
-    kw.setdefault("capture_output", True)
-    kw.setdefault("timeout", 120)
-    return subprocess.run(args, **kw)
-
-
-def report(name, ok, why=""):
-    if ok:
-        results["passed"] += 1
-        print(f"ok {name}")
-    else:
-        results["failed"] += 1
-        print(f"FAIL {name}: {why}")
-    sys.stdout.flush()
-
-
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
-
-
-def need(tool):
-    path = shutil.which(tool)
-    check(path is not None, f"{tool} is not installed (./zigw installs it)")
-    return path
-
+from harness import HERE, ROOT, SOURCE, TESTS, Failure, check, need, report, results, run, test  # noqa: E402
 
 # ---------------------------------------------------------------- command line
 
@@ -359,6 +315,14 @@ def unit_tests(ctx):
         report("unit/harness", False, f"exit {r.returncode}: {r.stdout[-500:]} {r.stderr[-500:]}")
 
 
+def load_suites():
+    """Imports every tests/suite_*.py: their @test functions join TESTS."""
+    import importlib
+    sys.path.insert(0, HERE)
+    for path in sorted(glob.glob(os.path.join(HERE, "suite_*.py"))):
+        importlib.import_module(os.path.basename(path)[:-3])
+
+
 class Ctx:
     def __init__(self, briefc, unit, update):
         self.briefc = os.path.abspath(briefc)
@@ -379,6 +343,7 @@ def main():
     ap.add_argument("--only", default="")
     a = ap.parse_args()
     os.chdir(ROOT)
+    load_suites()
     ctx = Ctx(a.briefc, a.unit, a.update_golden or os.environ.get("BRIEFC_UPDATE_GOLDEN") == "1")
     try:
         if not a.only or "unit" in a.only:

@@ -20,6 +20,8 @@ const lib_sources = [_][]const u8{
     "compiler/layout/font.c",
     "compiler/layout/hyphen.c",
     "compiler/layout/linebreak.c",
+    "compiler/layout/para.c",
+    "compiler/layout/page.c",
     "compiler/layout/layout.c",
     "compiler/render/render_pdf.c",
     "compiler/driver.c",
@@ -51,8 +53,10 @@ pub fn build(b: *std.Build) void {
     gen.addFileArg(b.path("compiler/schema/dossier.rng"));
     gen.addArg("briefc_schema_style");
     gen.addFileArg(b.path("compiler/schema/style.rng"));
-    gen.addArg("briefc_default_style");
-    gen.addFileArg(b.path("styles/briefing.xml"));
+    inline for (.{ "briefing", "memo", "digest" }) |name| {
+        gen.addArg("briefc_style_" ++ name);
+        gen.addFileArg(b.path("styles/" ++ name ++ ".xml"));
+    }
 
     const mod = b.createModule(.{ .target = target, .optimize = optimize, .link_libc = true });
     mod.addCSourceFiles(.{ .files = &lib_sources, .flags = &cflags });

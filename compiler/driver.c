@@ -68,7 +68,7 @@ int drv_build(const struct drv_options *o, FILE *out, FILE *err)
 		style_free(s);
 		return S_finish(&d, err, EXIT_INVALID);
 	}
-	struct xf_options xo = {0};
+	struct xf_options xo = {.numbering = (int)s->numbering};
 	struct doc *doc = xf_briefing(m, &xo);
 	int code = EXIT_OK;
 	if (o->dump == DUMP_TREE) {

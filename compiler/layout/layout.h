@@ -27,9 +27,19 @@ struct lay_box {
 	int internal;
 };
 
+/* What the page builder put on a page, in order: for tests of keeps, widows and orphans. */
+struct lay_flow {
+	char kind;       /* 'l' line, 'r' table row, 'n' footnote */
+	int id;          /* paragraph, table or note number */
+	int line, lines; /* line (or row) number from 1, and how many */
+	const char *cls; /* the block's style class */
+};
+
 struct lay_page {
 	struct lay_box *boxes;
 	int nboxes, cap;
+	struct lay_flow *flow;
+	int nflow, flowcap;
 };
 
 struct lay_anchor {
@@ -59,7 +69,13 @@ struct layout {
 	struct lay_outline *outline;
 	int noutline, outline_cap;
 	struct lay_stats stats;
+	int body_page; /* index of the first body page: earlier pages are front matter (roman) */
 };
+
+/* The printed number of a page (index from 0): "ii" in the front matter, "3" in the body. */
+void lay_page_label(const struct layout *l, int page, char *out, size_t n);
+/* The number of body pages (what "Page X of Y" counts). */
+int lay_body_pages(const struct layout *l);
 
 /* Lays out the whole document. Diagnostics (missing glyphs, overfull lines) go to d, with the
  * source file name for their positions. Never fails on content. */

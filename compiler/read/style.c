@@ -6,13 +6,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/tree.h>
 
 extern const unsigned char briefc_schema_style[];
 extern const size_t briefc_schema_style_len;
-extern const unsigned char briefc_default_style[];
-extern const size_t briefc_default_style_len;
+extern const unsigned char briefc_style_briefing[], briefc_style_memo[], briefc_style_digest[];
+extern const size_t briefc_style_briefing_len, briefc_style_memo_len, briefc_style_digest_len;
 
 #define STYLE_MAX_LENGTH 2000.0 /* points: about 70 cm, larger than any page briefc sets */
 
@@ -175,17 +176,117 @@ static int S_is(xmlNodePtr n, const char *name)
 	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
 }
 
-static void S_read(struct S_ctx *c, struct style *s, xmlNodePtr root)
+static void S_page(struct S_ctx *c, struct style *s, xmlNodePtr n)
+{
+	char *size = S_attr(n, "size");
+	if (size != NULL && strcmp(size, "A4") == 0) {
+		s->page_w = 595.276;
+		s->page_h = 841.890;
+	} else if (size != NULL && strcmp(size, "Letter") == 0) {
+		s->page_w = 612;
+		s->page_h = 792;
+	} else if (size != NULL && strcmp(size, "A5") == 0) {
+		s->page_w = 419.528;
+		s->page_h = 595.276;
+	}
+	free(size);
+	S_length(c, n, "width", &s->page_w, 0);
+	S_length(c, n, "height", &s->page_h, 0);
+	S_length(c, n, "margin-top", &s->margin_top, 0);
+	S_length(c, n, "margin-bottom", &s->margin_bottom, 0);
+	S_length(c, n, "margin-inner", &s->margin_inner, 0);
+	S_length(c, n, "margin-outer", &s->margin_outer, 0);
+	S_length(c, n, "header-offset", &s->header_offset, 0);
+	S_length(c, n, "footer-offset", &s->footer_offset, 0);
+	S_int(c, n, "columns", &s->columns, 1, 2);
+	S_length(c, n, "column-gap", &s->column_gap, 0);
+	if (s->page_w < 72 || s->page_h < 72)
+		S_error(c, n, "the page is smaller than one inch%s%s", "", "");
+	else if (s->margin_inner + s->margin_outer > s->page_w - 72 ||
+		s->margin_top + s->margin_bottom > s->page_h - 72)
+		S_error(c, n, "the margins leave less than one inch of text block%s%s", "", "");
+	else if (s->columns > 1 &&
+		(s->page_w - s->margin_inner - s->margin_outer - s->column_gap) / s->columns < 72)
+		S_error(c, n, "columns narrower than one inch%s%s", "", "");
+}
+
+static void S_layout(struct S_ctx *c, struct style *s, xmlNodePtr n)
+{
+	S_length(c, n, "rule-width", &s->rule_width, 0);
+	S_length(c, n, "cell-padding", &s->cell_padding, 0);
+	S_length(c, n, "list-indent", &s->list_indent, 0);
+	S_color(c, n, "link-color", &s->link_color);
+	S_color(c, n, "rule-color", &s->rule_color);
+	char *t = S_attr(n, "tolerance");
+	if (t != NULL) {
+		double x = strtod(t, NULL);
+		if (!(x >= 0.5 && x <= 100))
+			S_error(c, n, "tolerance: '%s' is out of range (0.5 to 100)%s", t, "");
+		else
+			s->tolerance = x;
+		free(t);
+	}
+	S_bool(n, "hyphenate", &s->hyphenate);
+	S_bool(n, "kerning", &s->kerning);
+	S_bool(n, "first-page-plain", &s->first_page_plain);
+	S_int(c, n, "hyphen-min-left", &s->hyphen_min_left, 1, 10);
+	S_int(c, n, "hyphen-min-right", &s->hyphen_min_right, 1, 10);
+	S_int(c, n, "toc-depth", &s->toc_depth, 1, 3);
+	S_int(c, n, "orphans", &s->orphans, 1, 5);
+	S_int(c, n, "widows", &s->widows, 1, 5);
+	int v = (int)s->hyphen_penalty;
+	S_int(c, n, "hyphen-penalty", &v, 0, 10000);
+	s->hyphen_penalty = v;
+	v = (int)s->adj_demerits;
+	S_int(c, n, "adj-demerits", &v, 0, 1000000);
+	s->adj_demerits = v;
+	v = (int)s->double_hyphen_demerits;
+	S_int(c, n, "double-hyphen-demerits", &v, 0, 1000000);
+	s->double_hyphen_demerits = v;
+	v = (int)s->final_hyphen_demerits;
+	S_int(c, n, "final-hyphen-demerits", &v, 0, 1000000);
+	s->final_hyphen_demerits = v;
+	if ((t = S_attr(n, "toc")) != NULL) {
+		s->toc_mode = strcmp(t, "inline") == 0 ? TOC_INLINE
+			: strcmp(t, "none") == 0 ? TOC_NONE : TOC_OWN_PAGE;
+		free(t);
+	}
+	if ((t = S_attr(n, "numbering")) != NULL) {
+		s->numbering = strcmp(t, "roman") == 0 ? NUM_ROMAN
+			: strcmp(t, "alpha") == 0 ? NUM_ALPHA
+			: strcmp(t, "none") == 0 ? NUM_NONE : NUM_DECIMAL;
+		free(t);
+	}
+	if ((t = S_attr(n, "span")) != NULL) {
+		free(s->span);
+		s->span = t;
+	}
+	if ((t = S_attr(n, "header")) != NULL) {
+		free(s->header);
+		s->header = t;
+	}
+	if ((t = S_attr(n, "footer")) != NULL) {
+		free(s->footer);
+		s->footer = t;
+	}
+}
+
+/* Applies a style document on top of s (the defaults, or the style it extends). */
+static void S_apply(struct S_ctx *c, struct style *s, xmlNodePtr root)
 {
 	char *v = S_attr(root, "name");
-	s->name = v ? v : xstrdup("unnamed");
-
-	/* Fonts first: blocks refer to them. */
+	if (v != NULL) {
+		free(s->name);
+		s->name = v;
+	}
+	/* Fonts first: blocks refer to them. A font id declared again replaces its family. */
 	for (xmlNodePtr n = root->children; n; n = n->next) {
 		if (S_is(n, "font")) {
 			char *id = S_attr(n, "id");
-			if (S_font_index(s, id) >= 0) {
-				S_error(c, n, "font '%s' is declared twice%s", id, "");
+			int k = S_font_index(s, id);
+			if (k >= 0) {
+				free(s->fonts[k].family);
+				s->fonts[k].family = S_attr(n, "family");
 				free(id);
 				continue;
 			}
@@ -194,6 +295,9 @@ static void S_read(struct S_ctx *c, struct style *s, xmlNodePtr root)
 			s->fonts[s->nfonts].family = S_attr(n, "family");
 			s->nfonts++;
 		} else if (S_is(n, "fallback")) {
+			for (int i = 0; i < s->nfallback; i++)
+				free(s->fallback[i]);
+			s->nfallback = 0;
 			for (xmlNodePtr f = n->children; f; f = f->next) {
 				if (!S_is(f, "family"))
 					continue;
@@ -204,26 +308,14 @@ static void S_read(struct S_ctx *c, struct style *s, xmlNodePtr root)
 			}
 		}
 	}
-	if (s->nfonts == 0) {
-		s->fonts = xmalloc(sizeof *s->fonts);
-		s->fonts[0].id = xstrdup("serif");
-		s->fonts[0].family = xstrdup("DejaVu Serif");
-		s->nfonts = 1;
-	}
-
-	/* The body block is the default every other block starts from. */
-	struct style_block body = {.cls = NULL, .font = 0, .size = 10, .leading = 12.5,
-		.align = ALIGN_JUSTIFY, .space_after = 4};
+	/* The body block first: a new class starts from it. */
 	for (xmlNodePtr n = root->children; n; n = n->next) {
 		char *cls = S_is(n, "block") ? S_attr(n, "class") : NULL;
 		if (cls != NULL && strcmp(cls, "body") == 0)
-			S_read_block(c, s, n, &body);
+			S_read_block(c, s, n, &s->blocks[0]);
 		free(cls);
 	}
-	body.cls = xstrdup("body");
-	s->blocks = xmalloc(sizeof *s->blocks);
-	s->blocks[0] = body;
-	s->nblocks = 1;
+	int first_new = s->nblocks;
 	for (xmlNodePtr n = root->children; n; n = n->next) {
 		if (!S_is(n, "block"))
 			continue;
@@ -232,9 +324,16 @@ static void S_read(struct S_ctx *c, struct style *s, xmlNodePtr root)
 			free(cls);
 			continue;
 		}
-		if (S_block_slot(s, cls) != NULL) {
+		struct style_block *old = S_block_slot(s, cls);
+		if (old != NULL && old - s->blocks >= first_new) {
 			S_error(c, n, "block class '%s' is defined twice%s", cls, "");
 			free(cls);
+			continue;
+		}
+		if (old != NULL) {
+			/* a class the extended style defines: change what this one says */
+			free(cls);
+			S_read_block(c, s, n, old);
 			continue;
 		}
 		struct style_block b = s->blocks[0];
@@ -246,89 +345,18 @@ static void S_read(struct S_ctx *c, struct style *s, xmlNodePtr root)
 		s->blocks = xrealloc(s->blocks, (size_t)(s->nblocks + 1) * sizeof *s->blocks);
 		s->blocks[s->nblocks++] = b;
 	}
-
 	for (xmlNodePtr n = root->children; n; n = n->next) {
-		if (S_is(n, "page")) {
-			char *size = S_attr(n, "size");
-			if (size == NULL || strcmp(size, "A4") == 0) {
-				s->page_w = 595.276;
-				s->page_h = 841.890;
-			} else if (strcmp(size, "Letter") == 0) {
-				s->page_w = 612;
-				s->page_h = 792;
-			} else if (strcmp(size, "A5") == 0) {
-				s->page_w = 419.528;
-				s->page_h = 595.276;
-			}
-			free(size);
-			S_length(c, n, "width", &s->page_w, 0);
-			S_length(c, n, "height", &s->page_h, 0);
-			S_length(c, n, "margin-top", &s->margin_top, 0);
-			S_length(c, n, "margin-bottom", &s->margin_bottom, 0);
-			S_length(c, n, "margin-inner", &s->margin_inner, 0);
-			S_length(c, n, "margin-outer", &s->margin_outer, 0);
-			S_length(c, n, "header-offset", &s->header_offset, 0);
-			S_length(c, n, "footer-offset", &s->footer_offset, 0);
-			if (s->page_w < 72 || s->page_h < 72)
-				S_error(c, n, "the page is smaller than one inch%s%s", "", "");
-			else if (s->margin_inner + s->margin_outer > s->page_w - 72 ||
-				s->margin_top + s->margin_bottom > s->page_h - 72)
-				S_error(c, n, "the margins leave less than one inch of text block%s%s", "", "");
-		} else if (S_is(n, "layout")) {
-			S_length(c, n, "rule-width", &s->rule_width, 0);
-			S_length(c, n, "cell-padding", &s->cell_padding, 0);
-			S_length(c, n, "list-indent", &s->list_indent, 0);
-			S_color(c, n, "link-color", &s->link_color);
-			S_color(c, n, "rule-color", &s->rule_color);
-			char *t = S_attr(n, "tolerance");
-			if (t != NULL) {
-				double x = strtod(t, NULL);
-				if (!(x >= 0.5 && x <= 100))
-					S_error(c, n, "tolerance: '%s' is out of range (0.5 to 100)%s", t, "");
-				else
-					s->tolerance = x;
-				free(t);
-			}
-			S_bool(n, "hyphenate", &s->hyphenate);
-			S_bool(n, "kerning", &s->kerning);
-			S_int(c, n, "hyphen-min-left", &s->hyphen_min_left, 1, 10);
-			S_int(c, n, "hyphen-min-right", &s->hyphen_min_right, 1, 10);
-			int hp = (int)s->hyphen_penalty;
-			S_int(c, n, "hyphen-penalty", &hp, 0, 10000);
-			s->hyphen_penalty = hp;
-			int v = (int)s->adj_demerits;
-			S_int(c, n, "adj-demerits", &v, 0, 1000000);
-			s->adj_demerits = v;
-			v = (int)s->double_hyphen_demerits;
-			S_int(c, n, "double-hyphen-demerits", &v, 0, 1000000);
-			s->double_hyphen_demerits = v;
-			v = (int)s->final_hyphen_demerits;
-			S_int(c, n, "final-hyphen-demerits", &v, 0, 1000000);
-			s->final_hyphen_demerits = v;
-			if ((t = S_attr(n, "header")) != NULL) {
-				free(s->header);
-				s->header = t;
-			}
-			if ((t = S_attr(n, "footer")) != NULL) {
-				free(s->footer);
-				s->footer = t;
-			}
-		}
+		if (S_is(n, "page"))
+			S_page(c, s, n);
+		else if (S_is(n, "layout"))
+			S_layout(c, s, n);
 	}
 }
 
-struct style *style_load(const char *path, struct diags *d)
+static struct style *S_defaults(void)
 {
-	const char *file = path ? path : "(built-in style)";
-	xmlDocPtr doc = path ? xmlread_file(path, d)
-		: xmlread_memory(file, (const char *)briefc_default_style, briefc_default_style_len, d);
-	if (doc == NULL)
-		return NULL;
-	if (!xmlread_validate(doc, file, briefc_schema_style, briefc_schema_style_len, d)) {
-		xmlFreeDoc(doc);
-		return NULL;
-	}
 	struct style *s = xcalloc(1, sizeof *s);
+	s->name = xstrdup("default");
 	s->page_w = 595.276;
 	s->page_h = 841.890;
 	s->margin_top = s->margin_bottom = s->margin_inner = s->margin_outer = 72;
@@ -348,14 +376,110 @@ struct style *style_load(const char *path, struct diags *d)
 	s->link_color = (struct style_color){0.1, 0.3, 0.55};
 	s->header = xstrdup("{short-title}");
 	s->footer = xstrdup("Page {page} of {pages}");
+	s->first_page_plain = 1;
+	s->columns = 1;
+	s->column_gap = 18;
+	s->toc_mode = TOC_OWN_PAGE;
+	s->toc_depth = 2;
+	s->orphans = 2;
+	s->widows = 2;
+	s->fonts = xmalloc(sizeof *s->fonts);
+	s->fonts[0].id = xstrdup("serif");
+	s->fonts[0].family = xstrdup("DejaVu Serif");
+	s->nfonts = 1;
+	s->blocks = xmalloc(sizeof *s->blocks);
+	s->blocks[0] = (struct style_block){.cls = xstrdup("body"), .font = 0, .size = 10,
+		.leading = 12.5, .align = ALIGN_JUSTIFY, .space_after = 4};
+	s->nblocks = 1;
+	return s;
+}
+
+/* The styles compiled into briefc, usable by name: --style memo. */
+static const struct {
+	const char *name;
+	const unsigned char *data;
+	const size_t *len;
+} S_builtin[] = {
+	{"briefing", briefc_style_briefing, &briefc_style_briefing_len},
+	{"memo", briefc_style_memo, &briefc_style_memo_len},
+	{"digest", briefc_style_digest, &briefc_style_digest_len},
+};
+
+static int S_builtin_index(const char *name)
+{
+	for (size_t i = 0; i < sizeof S_builtin / sizeof *S_builtin; i++)
+		if (strcmp(S_builtin[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static struct style *S_load(const char *path, const char *from, int depth, struct diags *d);
+
+/* Resolves extends="...": a built-in name, or a path relative to the extending file. */
+static struct style *S_base(const char *ext, const char *file, int line, int depth,
+	struct diags *d)
+{
+	if (depth >= 8) {
+		diag_emit(d, D_STYLE_VALUE, file, line, 0,
+			"extends: styles extend each other more than 8 deep (a cycle?)");
+		return NULL;
+	}
+	if (strchr(ext, '/') == NULL && strstr(ext, ".xml") == NULL && S_builtin_index(ext) >= 0)
+		return S_load(NULL, ext, depth + 1, d);
+	struct buf path = {0};
+	const char *slash = strrchr(file, '/');
+	if (ext[0] != '/' && slash != NULL)
+		buf_put(&path, file, (size_t)(slash - file + 1));
+	buf_puts(&path, ext);
+	struct style *s = S_load(path.data, NULL, depth + 1, d);
+	buf_free(&path);
+	return s;
+}
+
+static struct style *S_load(const char *path, const char *builtin, int depth, struct diags *d)
+{
+	if (builtin == NULL && path == NULL)
+		builtin = "briefing";
+	int bi = builtin ? S_builtin_index(builtin) : -1;
+	const char *file = path;
+	char label[64];
+	if (builtin != NULL) {
+		snprintf(label, sizeof label, "(built-in style %s)", builtin);
+		file = label;
+	}
+	xmlDocPtr doc = builtin ? xmlread_memory(file, (const char *)S_builtin[bi].data,
+		*S_builtin[bi].len, d) : xmlread_file(path, d);
+	if (doc == NULL)
+		return NULL;
+	if (!xmlread_validate(doc, file, briefc_schema_style, briefc_schema_style_len, d)) {
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	char *ext = S_attr(root, "extends");
+	struct style *s = ext ? S_base(ext, file, (int)xmlGetLineNo(root), depth, d) : S_defaults();
+	free(ext);
+	if (s == NULL) {
+		xmlFreeDoc(doc);
+		return NULL;
+	}
 	struct S_ctx c = {.file = file, .d = d};
-	S_read(&c, s, xmlDocGetRootElement(doc));
+	S_apply(&c, s, root);
 	xmlFreeDoc(doc);
 	if (c.errors > 0) {
 		style_free(s);
 		return NULL;
 	}
 	return s;
+}
+
+struct style *style_load(const char *path, struct diags *d)
+{
+	/* A bare name of a built-in style, when no such file exists, selects the built-in. */
+	if (path != NULL && strchr(path, '/') == NULL && S_builtin_index(path) >= 0 &&
+		access(path, F_OK) != 0)
+		return S_load(NULL, path, 0, d);
+	return S_load(path, NULL, 0, d);
 }
 
 void style_free(struct style *s)
@@ -376,6 +500,7 @@ void style_free(struct style *s)
 	free(s->blocks);
 	free(s->header);
 	free(s->footer);
+	free(s->span);
 	free(s);
 }
 

@@ -6,6 +6,11 @@
 
 enum style_align { ALIGN_JUSTIFY, ALIGN_LEFT, ALIGN_RIGHT, ALIGN_CENTER };
 
+enum style_toc { TOC_OWN_PAGE, TOC_INLINE, TOC_NONE };
+
+/* How headings of levels 1 and 2 are numbered: 1 / 1.1, I / I.1, A / A.1, or not at all. */
+enum style_numbering { NUM_DECIMAL, NUM_ROMAN, NUM_ALPHA, NUM_NONE };
+
 struct style_color {
 	double r, g, b;
 };
@@ -46,6 +51,14 @@ struct style {
 	double adj_demerits, double_hyphen_demerits, final_hyphen_demerits; /* line breaking costs */
 	struct style_color link_color, rule_color;
 	char *header, *footer; /* templates with {short-title}, {page}, {pages}, {section} */
+	int first_page_plain;  /* no running head on the first page */
+	int columns;           /* 1 or 2 */
+	double column_gap;
+	char *span;            /* block classes that span all columns ("h1") */
+	enum style_toc toc_mode;
+	int toc_depth;
+	enum style_numbering numbering;
+	int orphans, widows;   /* lines kept together at a paragraph's start and end */
 };
 
 /* Reads a style from path (or the built-in default when path is NULL), validating it

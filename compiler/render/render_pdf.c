@@ -234,6 +234,10 @@ int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, c
 		for (int k = lv + 1; k < 4; k++)
 			parents[k] = NULL;
 	}
+	/* Page labels: viewers show the printed numbers (roman front matter, arabic body). */
+	if (l->body_page > 0)
+		HPDF_AddPageLabel(pdf, 0, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, NULL);
+	HPDF_AddPageLabel(pdf, (HPDF_UINT)l->body_page, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
 	/* Document information: from the source, never the clock. */
 	HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, doc->title ? doc->title : "");
 	if (doc->author && doc->author[0])

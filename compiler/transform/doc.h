@@ -27,7 +27,12 @@ enum doc_type {
 	DOC_XREF,     /* target = id of a node with that anchor */
 	DOC_NOTEREF,  /* label = note number; target = anchor of the note */
 	DOC_CITE,     /* label = "[3]"; target = anchor of the reference */
-	DOC_LANG      /* a span in another language (lang) */
+	DOC_LANG,     /* a span in another language (lang) */
+	DOC_FOOTNOTE, /* a footnote: its children are the note's text; label = its number */
+	/* blocks added with pagination */
+	DOC_TOC,      /* the table of contents (entries are made by the layout) */
+	DOC_IMAGE     /* a picture: target = file path; text = its checked format; children:
+	               * the caption's inline content */
 };
 
 enum doc_flag {
@@ -58,6 +63,7 @@ struct doc {
 	struct doc_node *root;
 	const char *title, *short_title, *lang;
 	const char *author, *subject, *keywords, *date; /* document information */
+	const char *classification;
 };
 
 struct doc *doc_new(void);

@@ -1,5 +1,6 @@
 /* transform.c: turns the agreement's domain model into the generic document tree. */
 #include "transform.h"
+#include "../read/style.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -7,8 +8,10 @@
 struct S_xf {
 	const struct model *m;
 	struct doc *d;
-	struct vec notes;       /* xmlNodePtr of each <note>, in order of reference */
 	int sec[4];             /* section counters per level */
+	int numbering;          /* enum style_numbering */
+	int nnotes;
+	int nsections;
 	int cite_count;
 };
 
@@ -266,11 +269,12 @@ static void S_inline(struct S_xf *x, struct doc_node *parent, xmlNodePtr n)
 			p = e;
 		}
 	} else if (strcmp(name, "note") == 0) {
-		vec_push(&x->notes, n);
-		s = doc_add(d, parent, DOC_NOTEREF, line);
-		s->label = arena_printf(&d->arena, "%zu", x->notes.n);
-		s->target = arena_printf(&d->arena, "note-%zu", x->notes.n);
-		s->anchor = arena_printf(&d->arena, "noteref-%zu", x->notes.n);
+		/* a footnote: the mark here, the text at the foot of the page */
+		s = doc_add(d, parent, DOC_FOOTNOTE, line);
+		x->nnotes++;
+		s->label = arena_printf(&d->arena, "%d", x->nnotes);
+		s->anchor = arena_printf(&d->arena, "note-%d", x->nnotes);
+		S_inline_children(x, s, n);
 	} else {
 		S_inline_children(x, parent, n); /* unknown inline: keep its text */
 	}
@@ -362,6 +366,27 @@ static void S_blocks(struct S_xf *x, struct doc_node *parent, xmlNodePtr n)
 	}
 }
 
+/* A section number in a scheme: 3, III or C. */
+static void S_number(int scheme, int n, char *out, size_t size)
+{
+	if (scheme == NUM_ROMAN) {
+		static const char *r[] = {"M", "CM", "D", "CD", "C", "XC", "L", "XL", "X", "IX", "V", "IV", "I"};
+		static const int v[] = {1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1};
+		size_t k = 0;
+		out[0] = '\0';
+		for (int i = 0; i < 13; i++)
+			while (n >= v[i] && k + 3 < size) {
+				strcpy(out + k, r[i]);
+				k += strlen(r[i]);
+				n -= v[i];
+			}
+	} else if (scheme == NUM_ALPHA && n <= 26) {
+		snprintf(out, size, "%c", 'A' + n - 1);
+	} else {
+		snprintf(out, size, "%d", n);
+	}
+}
+
 /* A numbered section (levels 1 and 2 are numbered; 3 is not) with its heading. */
 static struct doc_node *S_section(struct S_xf *x, struct doc_node *parent, int level,
 	const char *anchor, const char *label, int line)
@@ -370,6 +395,9 @@ static struct doc_node *S_section(struct S_xf *x, struct doc_node *parent, int l
 	struct doc_node *s = doc_add(d, parent, DOC_SECTION, line);
 	s->level = level;
 	s->anchor = anchor;
+	x->nsections++;
+	if (anchor == NULL) /* every section can be linked to (contents, outline) */
+		s->anchor = arena_printf(&d->arena, "sec-%d", x->nsections);
 	struct doc_node *h = doc_add(d, s, DOC_HEADING, line);
 	h->level = level;
 	h->cls = level == 1 ? "h1" : level == 2 ? "h2" : "h3";
@@ -378,10 +406,12 @@ static struct doc_node *S_section(struct S_xf *x, struct doc_node *parent, int l
 		x->sec[i] = 0;
 	if (label != NULL)
 		h->label = label;
-	else if (level == 1)
-		h->label = arena_printf(&d->arena, "%d", x->sec[1]);
-	else if (level == 2)
-		h->label = arena_printf(&d->arena, "%d.%d", x->sec[1], x->sec[2]);
+	else if (level <= 2 && x->numbering != NUM_NONE) {
+		char top[16];
+		S_number(x->numbering, x->sec[1], top, sizeof top);
+		h->label = level == 1 ? arena_strdup(&d->arena, top)
+			: arena_printf(&d->arena, "%s.%d", top, x->sec[2]);
+	}
 	return s;
 }
 
@@ -715,24 +745,10 @@ static void S_actors(struct S_xf *x, struct doc_node *root)
 	}
 }
 
-static void S_notes_and_refs(struct S_xf *x, struct doc_node *root)
+static void S_references(struct S_xf *x, struct doc_node *root)
 {
 	const struct model *m = x->m;
 	struct doc *d = x->d;
-	if (x->notes.n > 0) {
-		struct doc_node *s = S_section_gen(x, root, 1, "notes", "Notes");
-		struct doc_node *l = doc_add(d, s, DOC_LIST, 0);
-		l->flags |= DOC_ORDERED | DOC_GENERATED;
-		/* Notes may hold citations but no further notes (the checks forbid nesting). */
-		for (size_t i = 0; i < x->notes.n; i++) {
-			xmlNodePtr n = x->notes.v[i];
-			struct doc_node *it = doc_add(d, l, DOC_ITEM, S_line(n));
-			it->cls = "note";
-			it->label = arena_printf(&d->arena, "%zu.", i + 1);
-			it->anchor = arena_printf(&d->arena, "note-%zu", i + 1);
-			S_inline_children(x, it, n);
-		}
-	}
 	if (m->nreferences > 0) {
 		struct doc_node *s = S_section_gen(x, root, 1, "references", "References");
 		for (int i = 0; i < m->nreferences; i++) {
@@ -760,13 +776,14 @@ static void S_notes_and_refs(struct S_xf *x, struct doc_node *root)
 
 struct doc *xf_briefing(const struct model *m, const struct xf_options *opt)
 {
-	struct S_xf x = {.m = m, .d = doc_new()};
+	struct S_xf x = {.m = m, .d = doc_new(), .numbering = opt ? opt->numbering : 0};
 	struct doc *d = x.d;
 	struct doc_node *root = d->root;
 	d->lang = arena_strdup(&d->arena, m->lang);
 	d->date = arena_strdup(&d->arena, opt && opt->date ? opt->date
 		: (m->revised ? m->revised : m->issued));
 	S_title_block(&x, root);
+	doc_add(d, root, DOC_TOC, 0)->flags |= DOC_GENERATED;
 	d->title = doc_plain_text(d, root->first);
 	d->short_title = arena_strdup(&d->arena, m->short_title);
 	{
@@ -780,6 +797,7 @@ struct doc *xf_briefing(const struct model *m, const struct xf_options *opt)
 		d->keywords = arena_strdup(&d->arena, b.data ? b.data : "");
 		buf_free(&b);
 		d->subject = arena_strdup(&d->arena, m->agreement_name);
+		d->classification = m->classification ? arena_strdup(&d->arena, m->classification) : NULL;
 	}
 	if (m->background) {
 		struct doc_node *s = S_section_gen(&x, root, 1, "background", "Background");
@@ -794,7 +812,6 @@ struct doc *xf_briefing(const struct model *m, const struct xf_options *opt)
 	S_aftermath(&x, root);
 	S_statements(&x, root);
 	S_actors(&x, root);
-	S_notes_and_refs(&x, root);
-	vec_free(&x.notes);
+	S_references(&x, root);
 	return d;
 }

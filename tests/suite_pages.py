@@ -1,0 +1,280 @@
+"""suite_pages.py: pagination and navigation: keeps, widows and orphans, contents, outline,
+links, footnotes, repeated table headers, page labels, the three shipped styles."""
+import json
+import os
+import re
+
+from harness import HERE, ROOT, SOURCE, check, need, run, test
+
+STYLES = ["briefing", "memo", "digest"]
+
+
+def long_source(path):
+    """A long synthetic dossier: deep sections, a table of 300 rows, 40 footnotes."""
+    words = ("ceasefire corridor peacekeeping contingent withdrawal districts monitoring "
+             "humanitarian transport negotiations implementation displaced prisoners "
+             "international agreement verification infrastructure reconstruction").split()
+
+    def prose(seed, n):
+        out = []
+        for i in range(n):
+            out.append(words[(seed * 7 + i * 3) % len(words)])
+        return " ".join(out).capitalize() + "."
+
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<dossier id="long" xml:lang="en">',
+             "<meta><title>Long synthetic dossier</title><short-title>Long</short-title>"
+             "<issued>2021-06-01</issued><author>Test</author></meta>",
+             '<actors><actor id="a" kind="state"><name>Alpha</name><name xml:lang="hy">Ալֆա</name></actor>'
+             '<actor id="b" kind="state"><name>Beta</name><name xml:lang="ru">Бета</name></actor></actors>',
+             '<topics><topic id="t"><label>Topic</label></topic></topics>',
+             '<agreement id="ag"><name>Long accord</name><signed date="2021-01-01"/>'
+             "<parties>a b</parties><signatories><signatory actor=\"a\"/></signatories>"]
+    for n in range(1, 7):
+        body = " ".join(prose(n * 10 + k, 25) for k in range(3))
+        parts.append(f'<term id="term{n}" n="{n}" topics="t" binds="a b"><title>Term number {n}</title>'
+                     f"<p>{body}<note>Note on term {n}: {prose(n, 12)}</note></p></term>")
+    parts.append("</agreement><aftermath>")
+    note = 0
+    for th in range(1, 5):
+        parts.append(f'<thread id="th{th}" topics="t"><title>Thread {th}</title>')
+        for ev in range(1, 9):
+            paras = []
+            for k in range(3):
+                note += 1
+                paras.append(f"<p>{prose(th * 100 + ev * 10 + k, 40 + (k * 17) % 30)}"
+                             f"<note>Footnote {note}: {prose(note, 10)}</note> {prose(ev + k, 20)}</p>")
+            table = ""
+            if th == 2 and ev == 3:
+                rows = "".join(f'<row><cell>Row {r}</cell><cell>{prose(r, 6)}</cell><cell align="right">{r * 7}</cell></row>'
+                               for r in range(1, 301))
+                table = ('<table><caption>A table of three hundred rows</caption>'
+                         '<row header="true"><cell>Row</cell><cell>Text</cell><cell align="right">Value</cell></row>'
+                         + rows + "</table>")
+            parts.append(f'<event id="e{th}-{ev}" date="2021-0{1 + ev % 9}-1{ev % 9}" topics="t">'
+                         f"<title>Event {ev} of thread {th}</title>{''.join(paras)}{table}</event>")
+        parts.append("</thread>")
+    parts.append("</aftermath></dossier>\n")
+    with open(path, "w") as f:
+        f.write("\n".join(parts))
+
+
+def dump_layout(ctx, src, style):
+    r = run([ctx.briefc, "build", src, "--style", style, "--dump", "layout"], text=True, timeout=300)
+    check(r.returncode == 0, f"{style}: exit {r.returncode}: {r.stderr[-500:]}")
+    pages, anchors = [], {}
+    for line in r.stdout.splitlines():
+        m = re.match(r"page (\d+) label=(\S+)", line)
+        if m:
+            pages.append({"label": m.group(2), "flow": [], "links": [], "texts": []})
+            continue
+        m = re.match(r"  flow (\w)(\d+) (\d+)/(\d+) (\S+)", line)
+        if m:
+            pages[-1]["flow"].append((m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4)), m.group(5)))
+            continue
+        m = re.match(r"  link ([\d.-]+) ([\d.-]+) ([\d.]+)x([\d.]+) (#?)(\S+)", line)
+        if m:
+            pages[-1]["links"].append((float(m.group(1)), float(m.group(2)), float(m.group(3)),
+                                       float(m.group(4)), m.group(5) == "#", m.group(6)))
+            continue
+        m = re.match(r'  text ([\d.-]+) ([\d.-]+) w=([\d.]+) \S+ [\d.]+ "(.*)"$', line)
+        if m:
+            pages[-1]["texts"].append((float(m.group(1)), float(m.group(2)), float(m.group(3)), m.group(4)))
+            continue
+        m = re.match(r"anchor (\S+) p(\d+) ([\d.-]+)", line)
+        if m:
+            anchors[m.group(1)] = (int(m.group(2)) - 1, float(m.group(3)))
+    return pages, anchors
+
+
+def cases(ctx):
+    if not hasattr(ctx, "long_source"):
+        ctx.long_source = ctx.tmp("long.xml")
+        long_source(ctx.long_source)
+    return [SOURCE, ctx.long_source, os.path.join(HERE, "golden", "minimal.xml")]
+
+
+def keep_violations(ctx, src, style, columns=1):
+    """Headings or table headers last on a page; orphans and widows (single column)."""
+    pages, _ = dump_layout(ctx, src, style)
+    name = f"{os.path.basename(style)}/{os.path.basename(src)}"
+    bad = []
+    for i, pg in enumerate(pages):
+        lines = [f for f in pg["flow"] if f[0] in "lr"]
+        if not lines:
+            continue
+        last, first = lines[-1], lines[0]
+        more = i + 1 < len(pages)
+        if more and last[4] in ("h1", "h2", "h3", "caption", "th"):
+            bad.append(f"{name}: page {i + 1} ends with a {last[4]}")
+        if columns > 1:
+            continue  # two columns: the flow interleaves columns
+        if more and last[0] == "l" and last[2] == 1 and last[3] >= 2:
+            bad.append(f"{name}: orphan: page {i + 1} ends with line 1 of {last[3]} ({last[4]})")
+        if i > 0 and first[0] == "l" and first[2] == first[3] and first[3] >= 2:
+            bad.append(f"{name}: widow: page {i + 1} starts with the last of {first[3]} lines ({first[4]})")
+    return bad
+
+
+@test
+def pages_keeps_widows_orphans(ctx):
+    for style in STYLES:
+        for src in cases(ctx):
+            bad = keep_violations(ctx, src, style, 2 if style == "digest" else 1)
+            check(not bad, "; ".join(bad[:3]))
+    # the check sees widows and orphans where a style allows them
+    loose = style_file(ctx, "styles/loose.xml", '<style extends="briefing">\n<layout orphans="1" widows="1"/>\n</style>\n')
+    check(keep_violations(ctx, cases(ctx)[1], loose), "orphans=1 widows=1 gave no widow or orphan")
+
+
+@test
+def pages_table_header_repeated(ctx):
+    for style in STYLES:
+        pages, _ = dump_layout(ctx, cases(ctx)[1], style)
+        spanned = 0
+        for i, pg in enumerate(pages):
+            rows = {}
+            for kind, tid, line, lines, cls in pg["flow"]:
+                if kind == "r":
+                    rows.setdefault(tid, []).append((line, cls))
+            for tid, rs in rows.items():
+                if any(cls == "cell" for _, cls in rs):
+                    check(any(cls == "th" for _, cls in rs),
+                          f"{style}: page {i + 1}: rows of table {tid} without its header")
+                    spanned += 1
+        check(spanned >= 4, f"{style}: the 300-row table spans only {spanned} pages")
+
+
+@test
+def pages_footnotes_on_their_page(ctx):
+    for style in STYLES:
+        for src in cases(ctx)[:2]:
+            pages, anchors = dump_layout(ctx, src, style)
+            seen = 0
+            for i, pg in enumerate(pages):
+                for x, y, w, h, internal, target in pg["links"]:
+                    if internal and target.startswith("note-"):
+                        seen += 1
+                        check(target in anchors, f"{style}: no anchor for {target}")
+                        check(anchors[target][0] == i,
+                              f"{style}: {target} referenced on page {i + 1}, set on page {anchors[target][0] + 1}")
+            check(seen >= (40 if src != SOURCE else 3), f"{style}: only {seen} footnote marks")
+
+
+@test
+def pages_contents_numbers(ctx):
+    for style in STYLES:
+        pages, anchors = dump_layout(ctx, SOURCE, style)
+        labels = [pg["label"] for pg in pages]
+        entries = 0
+        for pg in pages:
+            if not any(f[4] in ("toc1", "toc2") for f in pg["flow"]):
+                continue
+            for x, y, w, h, internal, target in pg["links"]:
+                if not internal or w < 150:
+                    continue  # contents entries are links across the whole column
+                # a contents entry ends with its page number flush with the link's right end
+                nums = [t for t in pg["texts"] if y <= t[1] <= y + h and abs(t[0] + t[2] - (x + w)) < 0.5
+                        and re.fullmatch(r"[0-9ivx]+", t[3])]
+                if not nums:
+                    continue
+                shown = max(nums, key=lambda t: t[0])[3]
+                check(target in anchors, f"{style}: contents entry {target} has no anchor")
+                check(shown == labels[anchors[target][0]],
+                      f"{style}: contents says {shown} for {target}, which is on page {labels[anchors[target][0]]}")
+                entries += 1
+        check(entries >= 8, f"{style}: only {entries} contents entries")
+
+
+def qpdf_json(path):
+    need("qpdf")
+    r = run(["qpdf", "--json", path], text=True)
+    check(r.returncode == 0, r.stderr)
+    return json.loads(r.stdout)
+
+
+def build_pdf(ctx, src, style, out):
+    r = run([ctx.briefc, "build", src, "--style", style, "--out", out], text=True, timeout=300)
+    check(r.returncode == 0, f"{style}: exit {r.returncode}: {r.stderr[-500:]}")
+    return r.stdout.strip()
+
+
+@test
+def pages_pdf_navigation(ctx):
+    """Outline = sections, internal links land on their anchors' pages, page labels set."""
+    for style in STYLES:
+        out = ctx.tmp("nav-" + style)
+        pdf = build_pdf(ctx, SOURCE, style, out)
+        j = qpdf_json(pdf)
+        pages = [p["object"] for p in j["pages"]]
+        # outline: every section of the tree (levels 1-3) and the contents
+        tree = run([ctx.briefc, "build", SOURCE, "--style", style, "--dump", "tree"], text=True).stdout
+        sections = len(re.findall(r"^\s*section level=[123]", tree, re.M))
+        def count(items):
+            return sum(1 + count(i.get("kids", [])) for i in items)
+        n_out = count(j["outlines"])
+        toc = 0 if style == "none" else 1
+        check(n_out == sections + toc, f"{style}: {n_out} outline entries for {sections} sections")
+        # internal links: their destination pages equal the layout's anchors
+        dump_pages, anchors = dump_layout(ctx, SOURCE, style)
+        want = sorted((i, anchors[t][0]) for i, pg in enumerate(dump_pages)
+                      for (_, _, _, _, internal, t) in pg["links"] if internal and t in anchors)
+        got = []
+        objs = j["qpdf"][1]
+
+        def val(ref):
+            while isinstance(ref, str) and ("obj:" + ref) in objs:
+                ref = objs["obj:" + ref].get("value")
+            return ref
+
+        for i, ref in enumerate(pages):
+            annots = val(val(ref).get("/Annots", []))
+            for a in annots or []:
+                dest = val(val(a).get("/Dest"))
+                if isinstance(dest, list) and dest and dest[0] in pages:
+                    got.append((i, pages.index(dest[0])))
+        got.sort()
+        check(got == want, f"{style}: {len(got)} link destinations differ from {len(want)} layout anchors")
+        check(j.get("pagelabels"), f"{style}: no page labels")
+
+
+@test
+def pages_styles_on_every_source(ctx):
+    for style in STYLES:
+        for src in cases(ctx):
+            out = ctx.tmp(f"st-{style}")
+            pdf = build_pdf(ctx, src, style, out)
+            r = run(["qpdf", "--check", pdf], text=True)
+            check(r.returncode == 0, f"{style}/{os.path.basename(src)}: qpdf: {r.stdout[-300:]}")
+    # the digest really has two columns
+    pages, _ = dump_layout(ctx, SOURCE, "digest")
+    xs = {round(t[0]) for pg in pages[3:6] for t in pg["texts"]}
+    check(any(x > 300 for x in xs) and any(x < 100 for x in xs), "digest: no second column")
+
+
+def style_file(ctx, name, text):
+    path = ctx.tmp(name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+@test
+def pages_style_errors(ctx):
+    cases_ = [
+        ('<style extends="memo">\n<page margin-inner="-4mm"/>\n</style>\n', ":2: error: margin-inner: '-4mm' must not be negative"),
+        ('<style>\n<font id="serif" family="No Such Family Anywhere"/>\n</style>\n', "no font file found for family 'No Such Family Anywhere'"),
+        ('<style>\n<page colour="red"/>\n</style>\n', ":2: error:"),
+        ('<style extends="loop.xml">\n</style>\n', "more than 8 deep"),
+        ('<style>\n<page size="A4" margin-inner="150mm" margin-outer="60mm"/>\n</style>\n', "the margins leave less than one inch"),
+        ('<style>\n<layout tolerance="0"/>\n</style>\n', "tolerance: '0' is out of range"),
+    ]
+    for i, (text, msg) in enumerate(cases_):
+        path = style_file(ctx, "styles/loop.xml" if "loop" in text else f"styles/s{i}.xml", text)
+        r = run([ctx.briefc, "check", SOURCE, "--style", path], text=True)
+        check(r.returncode == 1, f"case {i}: exit {r.returncode}: {r.stderr}")
+        check(msg in r.stderr, f"case {i}: want {msg!r} in {r.stderr!r}")
+    # a style extending a built-in one and changing one thing works
+    path = style_file(ctx, "styles/ok.xml", '<style extends="memo">\n<block class="body" size="10pt"/>\n</style>\n')
+    r = run([ctx.briefc, "check", SOURCE, "--style", path], text=True)
+    check(r.returncode == 0, r.stderr)

@@ -14,6 +14,7 @@ const lib_sources = [_][]const u8{
     "compiler/base/output.c",
     "compiler/read/xmlread.c",
     "compiler/read/style.c",
+    "compiler/read/image.c",
     "compiler/read/model.c",
     "compiler/transform/doc.c",
     "compiler/transform/transform.c",
@@ -34,6 +35,8 @@ fn linkLibs(m: *std.Build.Module) void {
     m.linkSystemLibrary("hpdf", .{ .use_pkg_config = .no }); // Debian ships no .pc for libharu
     m.linkSystemLibrary("z", .{ .use_pkg_config = .no });
     m.linkSystemLibrary("hyphen", .{ .use_pkg_config = .no });
+    m.linkSystemLibrary("libpng", .{ .use_pkg_config = .force });
+    m.linkSystemLibrary("jpeg", .{ .use_pkg_config = .no });
     m.linkSystemLibrary("m", .{ .use_pkg_config = .no });
 }
 

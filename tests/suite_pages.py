@@ -278,3 +278,34 @@ def pages_style_errors(ctx):
     path = style_file(ctx, "styles/ok.xml", '<style extends="memo">\n<block class="body" size="10pt"/>\n</style>\n')
     r = run([ctx.briefc, "check", SOURCE, "--style", path], text=True)
     check(r.returncode == 0, r.stderr)
+
+
+@test
+def images_embedded_and_checked(ctx):
+    src = os.path.join(HERE, "images", "images.xml")
+    out = ctx.tmp("images")
+    pdf = build_pdf(ctx, src, "briefing", out)
+    need("pdfimages")
+    r = run(["pdfimages", "-list", pdf], text=True)
+    rows = [l.split() for l in r.stdout.splitlines()[2:]]
+    check(len(rows) == 2, f"{len(rows)} images in the PDF, want 2")
+    check(rows[0][3:5] == ["120", "60"] and rows[1][3:5] == ["96", "64"], f"image sizes {rows}")
+    text = " ".join(run(["pdftotext", pdf, "-"], text=True).stdout.split())
+    check("A map in PNG, with transparency" in text and "A photograph in JPEG" in text, "captions missing")
+    want = {
+        "bad-corrupt": "image 'corrupt.png': corrupt or truncated PNG",
+        "bad-truncated-png": "image 'truncated.png': corrupt or truncated PNG",
+        "bad-truncated-jpg": "image 'truncated.jpg': damaged or truncated JPEG",
+        "bad-huge": "image 'huge.png': 100000 x 100000 pixels is beyond the limit",
+        "bad-not-image": "image 'not-an-image.png': neither a PNG nor a JPEG file",
+        "bad-escape": "image '../golden/../images/map.png' must be a relative path inside the source's directory",
+        "bad-absolute": "image '/etc/passwd' must be a relative path inside the source's directory",
+        "bad-missing": "image 'nowhere.png': no such file",
+    }
+    for name, msg in want.items():
+        path = os.path.join(HERE, "images", name + ".xml")
+        out = ctx.tmp("img-" + name)
+        r = run([ctx.briefc, "build", path, "--out", out], text=True)
+        check(r.returncode == 1, f"{name}: exit {r.returncode}")
+        check(f"{name}.xml:32: error: {msg}" in r.stderr, f"{name}: {r.stderr!r}")
+        check(not os.path.exists(out) or not os.listdir(out), f"{name}: output written")

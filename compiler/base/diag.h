@@ -38,6 +38,8 @@ enum diag_level { DIAG_WARNING, DIAG_ERROR };
 	X(D_NESTED_NOTE, ERROR, "a note cannot contain another note") \
 	X(D_DATE_FUTURE_ISSUE, WARNING, "%s %s is after the dossier's issue date %s") \
 	X(D_BAD_URL, ERROR, "link target '%s' is not an absolute http, https or mailto URL") \
+	X(D_IMAGE_PATH, ERROR, "image '%s' must be a relative path inside the source's directory") \
+	X(D_IMAGE_BAD, ERROR, "image '%s': %s") \
 	X(D_UNUSED_TOPIC, WARNING, "topic '%s' is declared but nothing is tagged with it") \
 	/* style sheets */ \
 	X(D_STYLE_VALUE, ERROR, "%s") \

@@ -95,7 +95,7 @@ struct lay_vitem {
 	struct lay_table *table;
 	int row;
 	/* V_IMAGE */
-	int image;
+	const char *image; /* file */
 	/* recorded when placed */
 	const char *anchor;
 	int outline_level;

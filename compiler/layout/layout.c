@@ -526,6 +526,34 @@ static void S_block(struct lay_ctx *st, const struct doc_node *n, const struct d
 			st->pending_space = 0;
 		}
 		break;
+	case DOC_IMAGE: {
+		/* at 150 dpi unless the source gives a width; never wider than the column, nor
+		 * taller than most of a page */
+		double w = n->width < 1.0 ? st->col_w * n->width : fmin(st->col_w, n->px_w * 72.0 / 150);
+		double h = w * n->px_h / (n->px_w > 0 ? n->px_w : 1);
+		double maxh = (st->bottom - st->top) * 0.7;
+		if (h > maxh) {
+			w *= maxh / h;
+			h = maxh;
+		}
+		S_space(st, 6);
+		struct lay_vitem *it = lay_v_push(st, V_IMAGE, h + 4);
+		it->image = n->target;
+		it->width = w;
+		it->x0 = (st->col_w - w) / 2;
+		it->anchor = n->anchor;
+		it->flow = (struct lay_flow){.kind = 'i', .id = 0, .line = 1, .lines = 1, .cls = "image"};
+		if (n->first != NULL) {
+			it->keep = 1;
+			struct S_opts o = {0};
+			const struct style_block *cb = style_block(s, "caption");
+			struct style_block centred = *cb;
+			centred.align = ALIGN_CENTER;
+			S_lines(st, n, &centred, &o);
+		}
+		st->pending_space = fmax(st->pending_space, 6);
+		break;
+	}
 	case DOC_RULE:
 		S_space(st, 4);
 		S_rule(st, s->rule_width, 0);
@@ -761,6 +789,12 @@ void lay_dump(const struct layout *l, const struct fonts *f, FILE *out)
 				fprintf(out, "  link %.2f %.2f %.2fx%.2f %s%s\n", b->x, b->y, b->w, b->h,
 					b->internal ? "#" : "", b->target);
 				break;
+			case LAY_IMAGE: {
+				const char *base = strrchr(b->target, '/');
+				fprintf(out, "  image %.2f %.2f %.2fx%.2f %s\n", b->x, b->y, b->w, b->h,
+					base ? base + 1 : b->target);
+				break;
+			}
 			}
 		}
 		for (int i = 0; i < pg->nflow; i++) {

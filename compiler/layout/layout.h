@@ -12,7 +12,8 @@
 enum lay_kind {
 	LAY_TEXT, /* text at (x, y) = left end of the baseline */
 	LAY_RULE, /* a line from (x, y) to (x + w, y + h), width size */
-	LAY_LINK  /* a clickable rectangle (x, y) .. (x + w, y + h) to target */
+	LAY_LINK, /* a clickable rectangle (x, y) .. (x + w, y + h) to target */
+	LAY_IMAGE /* a picture (file target, checked when the source was read) in (x, y, w, h) */
 };
 
 /* Coordinates are PDF points with the origin at the bottom left of the page. */

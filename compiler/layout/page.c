@@ -251,6 +251,15 @@ static void S_place(struct lay_ctx *st, struct lay_vitem *it)
 	case V_ROW:
 		lay_row_emit(st, it->table, it->row, st->col_x, top);
 		break;
+	case V_IMAGE: {
+		struct lay_box *b = lay_box_new(st, fr->page, LAY_IMAGE);
+		b->x = st->col_x + it->x0;
+		b->w = it->width;
+		b->h = it->h - 4;
+		b->y = st->L->page_h - (top + 2 + b->h);
+		b->target = it->image;
+		break;
+	}
 	default:
 		break;
 	}

@@ -1,6 +1,9 @@
 /* model.c: builds the domain model from a source document and runs the semantic checks. */
 #include "model.h"
 #include "xmlread.h"
+#include "image.h"
+
+#include <limits.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +200,50 @@ static void S_count_topics(struct S_build *b, struct model_ids t)
 	}
 }
 
+/* An image must lie inside the source's directory and decode cleanly. */
+static void S_check_image(struct S_build *b, xmlNodePtr n, int line)
+{
+	struct model *m = b->m;
+	const char *src = S_attr(b, n, "src");
+	int bad = src[0] == '/' || strchr(src, '\\') != NULL || strncmp(src, "..", 2) == 0 ||
+		strstr(src, "/../") != NULL || (strlen(src) >= 3 && strcmp(src + strlen(src) - 3, "/..") == 0);
+	char dir[PATH_MAX], real[PATH_MAX], joined[PATH_MAX * 2];
+	const char *slash = strrchr(m->file, '/');
+	snprintf(joined, sizeof joined, "%.*s", slash ? (int)(slash - m->file) : 1, slash ? m->file : ".");
+	if (!bad && realpath(joined, dir) != NULL) {
+		snprintf(joined, sizeof joined, "%s/%s", dir, src);
+		size_t dl = strlen(dir);
+		if (realpath(joined, real) == NULL) {
+			diag_emit(b->d, D_IMAGE_BAD, m->file, line, 0, src, "no such file");
+			b->errors++;
+			return;
+		}
+		/* symbolic links may not lead outside either */
+		bad = strncmp(real, dir, dl) != 0 || (real[dl] != '/' && strcmp(dir, "/") != 0);
+	} else {
+		bad = 1;
+	}
+	if (bad) {
+		diag_emit(b->d, D_IMAGE_PATH, m->file, line, 0, src);
+		b->errors++;
+		return;
+	}
+	struct img im;
+	char err[256];
+	if (img_load(real, &im, err, sizeof err) != 0) {
+		diag_emit(b->d, D_IMAGE_BAD, m->file, line, 0, src, err);
+		b->errors++;
+		return;
+	}
+	if (m->nimages == m->images_cap) {
+		m->images_cap = m->images_cap ? m->images_cap * 2 : 8;
+		m->images = xrealloc(m->images, (size_t)m->images_cap * sizeof *m->images);
+	}
+	m->images[m->nimages++] = (struct model_image){.node = n,
+		.path = arena_strdup(&m->arena, real), .w = im.w, .h = im.h};
+	img_free(&im);
+}
+
 /* Checks every element's dates and inline references (rich text anywhere in the source). */
 static void S_check_tree(struct S_build *b, xmlNodePtr n, int in_note)
 {
@@ -262,6 +309,8 @@ static void S_check_tree(struct S_build *b, xmlNodePtr n, int in_note)
 			}
 			S_check_tree(b, n->children, 1);
 			continue;
+		} else if (strcmp(name, "image") == 0) {
+			S_check_image(b, n, line);
 		} else if (strcmp(name, "role") == 0) {
 			const char *of = S_attr(b, n, "of");
 			if (of != NULL)
@@ -716,6 +765,7 @@ void model_free(struct model *m)
 		return;
 	xmlFreeDoc(m->doc);
 	free(m->idtab);
+	free(m->images);
 	arena_free(&m->arena);
 	free(m);
 }
@@ -756,4 +806,12 @@ const char *model_kind_of(const struct model *m, const char *id)
 {
 	const struct model_idslot *s = S_find(m, id);
 	return s ? s->kind : NULL;
+}
+
+const struct model_image *model_image(const struct model *m, xmlNodePtr node)
+{
+	for (int i = 0; i < m->nimages; i++)
+		if (m->images[i].node == node)
+			return &m->images[i];
+	return NULL;
 }

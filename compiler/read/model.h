@@ -109,6 +109,12 @@ struct model_statement {
 	int line;
 };
 
+struct model_image {
+	xmlNodePtr node;
+	const char *path; /* resolved, inside the source's directory */
+	int w, h;         /* pixels */
+};
+
 struct model_reference {
 	const char *id, *title, *publisher, *date, *url;
 	int number; /* 1-based, in order of declaration */
@@ -151,6 +157,8 @@ struct model {
 	int nstatements;
 	struct model_reference *references;
 	int nreferences;
+	struct model_image *images;
+	int nimages, images_cap;
 	/* identifier table (private to model.c) */
 	struct model_idslot *idtab;
 	size_t idcap;
@@ -169,5 +177,7 @@ const struct model_term *model_term(const struct model *m, const char *id);
 const struct model_reference *model_reference(const struct model *m, const char *id);
 /* What kind of thing an identifier names ("term", "event", ...), or NULL if undeclared. */
 const char *model_kind_of(const struct model *m, const char *id);
+/* The checked image an <image> element names, or NULL. */
+const struct model_image *model_image(const struct model *m, xmlNodePtr node);
 
 #endif

@@ -1,6 +1,7 @@
 /* render_pdf.c: writes laid-out pages as a PDF with libharu (fonts embedded, UTF-8). */
 #include "render_pdf.h"
 #include "../base/util.h"
+#include "../read/image.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,37 @@ static int S_epoch_date(HPDF_Date *out)
 	return 1;
 }
 
+struct S_images {
+	const char **paths;
+	HPDF_Image *images;
+	int n;
+};
+
+/* Each image file is embedded once, however often it is drawn. */
+static HPDF_Image S_image(HPDF_Doc pdf, struct S_images *c, const char *path, const char *file,
+	struct diags *d)
+{
+	for (int i = 0; i < c->n; i++)
+		if (strcmp(c->paths[i], path) == 0)
+			return c->images[i];
+	struct img im;
+	char err[256];
+	HPDF_Image h = NULL;
+	if (img_load(path, &im, err, sizeof err) != 0) {
+		const char *base = strrchr(path, '/');
+		diag_emit(d, D_IMAGE_BAD, file, 0, 0, base ? base + 1 : path, err);
+	} else {
+		h = HPDF_LoadRawImageFromMem(pdf, im.pixels, (HPDF_UINT)im.w, (HPDF_UINT)im.h,
+			im.channels == 1 ? HPDF_CS_DEVICE_GRAY : HPDF_CS_DEVICE_RGB, 8);
+		img_free(&im);
+	}
+	c->paths = xrealloc(c->paths, (size_t)(c->n + 1) * sizeof *c->paths);
+	c->images = xrealloc(c->images, (size_t)(c->n + 1) * sizeof *c->images);
+	c->paths[c->n] = path;
+	c->images[c->n++] = h;
+	return h;
+}
+
 int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, const char *file,
 	struct diags *d, unsigned char **data, size_t *len)
 {
@@ -148,6 +180,7 @@ int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, c
 	}
 
 	HPDF_Page *pages = xcalloc((size_t)(l->npages ? l->npages : 1), sizeof *pages);
+	struct S_images images = {0};
 	for (int p = 0; p < l->npages && st.error == 0; p++) {
 		HPDF_Page page = pages[p] = HPDF_AddPage(pdf);
 		if (page == NULL)
@@ -188,6 +221,16 @@ int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, c
 			HPDF_Page_TextOut(page, (HPDF_REAL)b->x, (HPDF_REAL)b->y, b->text);
 		}
 		HPDF_Page_EndText(page);
+		/* pictures, decoded by briefc (never by libharu) and embedded as raw pixels */
+		for (int i = 0; i < pg->nboxes && st.error == 0; i++) {
+			const struct lay_box *b = &pg->boxes[i];
+			if (b->kind != LAY_IMAGE)
+				continue;
+			HPDF_Image im = S_image(pdf, &images, b->target, file, d);
+			if (im != NULL)
+				HPDF_Page_DrawImage(page, im, (HPDF_REAL)b->x, (HPDF_REAL)b->y,
+					(HPDF_REAL)b->w, (HPDF_REAL)b->h);
+		}
 	}
 	/* Links need every page to exist (internal targets may lie ahead). */
 	for (int p = 0; p < l->npages && st.error == 0; p++) {
@@ -271,6 +314,8 @@ int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, c
 	if (rc != 0)
 		diag_emit(d, D_PDF_LIB, file, 0, 0, (unsigned long)st.error, (unsigned long)st.detail);
 	free(pages);
+	free(images.paths);
+	free(images.images);
 	free(fonts);
 	free(used);
 	HPDF_Free(pdf);

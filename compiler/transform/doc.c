@@ -107,8 +107,12 @@ static void S_dump(const struct doc_node *n, int depth, FILE *out)
 		fprintf(out, " label=\"%s\"", n->label);
 	if (n->anchor)
 		fprintf(out, " #%s", n->anchor);
-	if (n->target)
+	if (n->target && n->type == DOC_IMAGE) {
+		const char *base = strrchr(n->target, '/'); /* no path of the machine in dumps */
+		fprintf(out, " ->%s", base ? base + 1 : n->target);
+	} else if (n->target) {
 		fprintf(out, " ->%s", n->target);
+	}
 	if (n->lang)
 		fprintf(out, " lang=%s", n->lang);
 	if (n->flags & DOC_ORDERED)
@@ -121,6 +125,8 @@ static void S_dump(const struct doc_node *n, int depth, FILE *out)
 		fputs(" center", out);
 	if (n->flags & DOC_GENERATED)
 		fputs(" generated", out);
+	if (n->type == DOC_IMAGE)
+		fprintf(out, " %dx%d width=%.2f", n->px_w, n->px_h, n->width);
 	if (n->line)
 		fprintf(out, " @%d", n->line);
 	if (n->text) {

@@ -55,6 +55,8 @@ struct doc_node {
 	int level;          /* section level */
 	int flags;
 	int line;           /* source line that produced it (0: none) */
+	double width;       /* DOC_IMAGE: part of the measure it takes (0..1) */
+	int px_w, px_h;     /* DOC_IMAGE: size in pixels */
 };
 
 /* The tree owns all its memory in one arena. */

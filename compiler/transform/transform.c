@@ -335,6 +335,20 @@ static void S_blocks(struct S_xf *x, struct doc_node *parent, xmlNodePtr n)
 					}
 				}
 			}
+		} else if (S_is(c, "image")) {
+			const struct model_image *im = model_image(x->m, c);
+			if (im == NULL)
+				continue;
+			struct doc_node *g = doc_add(d, parent, DOC_IMAGE, line);
+			/* only the file's name: the tree and its dumps carry no path of this machine */
+			g->target = arena_strdup(&d->arena, im->path);
+			g->px_w = im->w;
+			g->px_h = im->h;
+			const char *w = S_attr(x, c, "width");
+			g->width = w ? atof(w) / 100.0 : 1.0;
+			for (xmlNodePtr k = c->children; k; k = k->next)
+				if (S_is(k, "caption"))
+					S_inline_children(x, g, k);
 		} else if (S_is(c, "quote")) {
 			struct doc_node *q = doc_add(d, parent, DOC_QUOTE, line);
 			q->lang = S_lang(x, c);

@@ -309,3 +309,17 @@ def images_embedded_and_checked(ctx):
         check(r.returncode == 1, f"{name}: exit {r.returncode}")
         check(f"{name}.xml:32: error: {msg}" in r.stderr, f"{name}: {r.stderr!r}")
         check(not os.path.exists(out) or not os.listdir(out), f"{name}: output written")
+
+
+@test
+def pages_page_references(ctx):
+    """<xref show="page"> prints the page its target lands on, in every style."""
+    src = os.path.join(HERE, "golden", "minimal.xml")
+    for style in STYLES:
+        pages, anchors = dump_layout(ctx, src, style)
+        label = pages[anchors["t-pow"][0]]["label"]
+        label2 = pages[anchors["r-league"][0]]["label"]
+        pdf = build_pdf(ctx, src, style, ctx.tmp("pref-" + style))
+        text = " ".join(run(["pdftotext", pdf, "-"], text=True).stdout.split())
+        check(f"set out on p. {label};" in text, f"{style}: no 'p. {label}' in: {text[:300]}")
+        check(f"(the reaction of League of Lands (p. {label2}))" in text, f"{style}: 'both' form missing")

@@ -123,3 +123,34 @@ void diag_free(struct diags *d)
 	free(d->v);
 	memset(d, 0, sizeof *d);
 }
+
+void diag_move(struct diags *to, struct diags *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		struct diag *g = &from->v[i];
+		if (to->n == to->cap) {
+			to->cap = to->cap ? to->cap * 2 : 16;
+			to->v = xrealloc(to->v, to->cap * sizeof *to->v);
+		}
+		struct diag *h = &to->v[to->n];
+		*h = *g;
+		h->seq = to->n;
+		h->file_rank = to->n;
+		for (size_t k = to->n; k-- > 0;) {
+			const struct diag *o = &to->v[k];
+			if ((o->file == NULL && h->file == NULL) ||
+				(o->file && h->file && strcmp(o->file, h->file) == 0)) {
+				h->file_rank = o->file_rank;
+				break;
+			}
+		}
+		to->n++;
+		if (g->level == DIAG_ERROR)
+			to->errors++;
+		else
+			to->warnings++;
+	}
+	to->io_errors += from->io_errors;
+	free(from->v);
+	memset(from, 0, sizeof *from);
+}

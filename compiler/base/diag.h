@@ -83,6 +83,8 @@ void diag_emit(struct diags *d, enum diag_id id, const char *file, int line, int
 /* For messages that come from libxml2 already formatted, at the level the catalogue gives. */
 void diag_emit_text(struct diags *d, enum diag_id id, const char *file, int line, int col,
 	const char *text);
+/* Moves every diagnostic of from to the end of to (from is left empty). */
+void diag_move(struct diags *to, struct diags *from);
 /* Prints everything collected, in source order (by file, line, column), and clears it. */
 void diag_flush(struct diags *d, FILE *out);
 void diag_free(struct diags *d);

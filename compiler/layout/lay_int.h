@@ -161,6 +161,8 @@ struct lay_ctx {
 	int body_started;
 	double pending_space; /* space asked for below the last block */
 	int nparas, ntables;  /* counters for the flow records */
+	const struct layout *prev; /* the previous pass, for page references */
+	int pagerefs;              /* page references met in this pass */
 };
 
 /* para.c */

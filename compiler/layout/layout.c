@@ -704,13 +704,13 @@ static void S_running_heads(struct lay_ctx *st, const struct doc *doc)
 	}
 }
 
-struct layout *lay_run(const struct doc *doc, const struct style *s, struct fonts *f,
-	const char *file, struct diags *d)
+static struct layout *S_run(const struct doc *doc, const struct style *s, struct fonts *f,
+	const char *file, struct diags *d, const struct layout *prev, int *pagerefs)
 {
 	struct layout *L = xcalloc(1, sizeof *L);
 	L->page_w = s->page_w;
 	L->page_h = s->page_h;
-	struct lay_ctx st = {.L = L, .s = s, .f = f, .file = file, .d = d};
+	struct lay_ctx st = {.L = L, .s = s, .f = f, .file = file, .d = d, .prev = prev};
 	st.left = s->margin_inner;
 	st.right = s->page_w - s->margin_outer;
 	st.top = s->margin_top;
@@ -737,8 +737,43 @@ struct layout *lay_run(const struct doc *doc, const struct style *s, struct font
 	free(st.v);
 	vec_free(&st.owned_paras);
 	vec_free(&st.tables);
+	*pagerefs = st.pagerefs;
 	return L;
 }
+
+/* Whether every page reference of the new pass shows what the previous one placed. */
+static int S_stable(const struct layout *a, const struct layout *b)
+{
+	if (a->nanchors != b->nanchors || a->body_page != b->body_page)
+		return 0;
+	for (int i = 0; i < a->nanchors; i++)
+		if (a->anchors[i].page != b->anchors[i].page)
+			return 0;
+	return 1;
+}
+
+struct layout *lay_run(const struct doc *doc, const struct style *s, struct fonts *f,
+	const char *file, struct diags *d)
+{
+	/* Page references ("p. 7") need the pages of a finished layout: lay out again with the
+	 * last pass's pages until nothing moves (at most four passes, as LaTeX would rerun). */
+	int refs = 0;
+	struct diags quiet = {0};
+	struct layout *l = S_run(doc, s, f, file, &quiet, NULL, &refs);
+	for (int pass = 1; refs > 0 && pass < 4; pass++) {
+		diag_free(&quiet);
+		struct layout *next = S_run(doc, s, f, file, &quiet, l, &refs);
+		int stable = S_stable(l, next);
+		lay_free(l);
+		l = next;
+		if (stable)
+			break;
+	}
+	diag_move(d, &quiet); /* the last pass's diagnostics are the run's */
+	return l;
+}
+
+
 
 void lay_free(struct layout *l)
 {

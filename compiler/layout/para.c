@@ -388,6 +388,16 @@ static void S_inline(struct lay_ctx *st, struct lay_para *p, const struct doc_no
 		S_add_mark(st, p, &ink, st->notes[k - 1].label, k);
 		return;
 	}
+	case DOC_PAGEREF: {
+		/* the page of the target as the previous pass placed it; "?" in the first */
+		char num[32] = "?";
+		const struct lay_anchor *a = st->prev ? lay_anchor(st->prev, n->target) : NULL;
+		if (a != NULL)
+			lay_page_label(st->prev, a->page, num, sizeof num);
+		st->pagerefs++;
+		S_add_text(st, p, &ink, num);
+		return;
+	}
 	case DOC_NOTEREF:
 		S_close_piece(st, p, &ink);
 		ink.link = n->target;

@@ -46,7 +46,7 @@ static void S_plain(const struct doc_node *n, struct buf *b)
 {
 	if (n->type == DOC_TEXT)
 		buf_puts(b, n->text);
-	else if (n->type == DOC_NOTEREF || n->type == DOC_FOOTNOTE)
+	else if (n->type == DOC_NOTEREF || n->type == DOC_FOOTNOTE || n->type == DOC_PAGEREF)
 		return;
 	for (const struct doc_node *c = n->first; c; c = c->next)
 		S_plain(c, b);
@@ -63,7 +63,7 @@ char *doc_plain_text(struct doc *d, const struct doc_node *n)
 
 static const char *S_names[] = {"document", "section", "heading", "para", "list", "item",
 	"table", "row", "cell", "quote", "rule", "text", "emph", "strong", "link", "xref",
-	"noteref", "cite", "lang", "footnote", "toc", "image"};
+	"noteref", "cite", "lang", "footnote", "pageref", "toc", "image"};
 
 const char *doc_type_name(enum doc_type t)
 {
@@ -72,7 +72,7 @@ const char *doc_type_name(enum doc_type t)
 
 int doc_is_inline(enum doc_type t)
 {
-	return t >= DOC_TEXT && t <= DOC_FOOTNOTE;
+	return t >= DOC_TEXT && t <= DOC_PAGEREF;
 }
 
 static void S_quoted(FILE *out, const char *s)

@@ -29,6 +29,7 @@ enum doc_type {
 	DOC_CITE,     /* label = "[3]"; target = anchor of the reference */
 	DOC_LANG,     /* a span in another language (lang) */
 	DOC_FOOTNOTE, /* a footnote: its children are the note's text; label = its number */
+	DOC_PAGEREF,  /* the printed page number of target ("p. 7"), known after layout */
 	/* blocks added with pagination */
 	DOC_TOC,      /* the table of contents (entries are made by the layout) */
 	DOC_IMAGE     /* a picture: target = file path; text = its checked format; children:

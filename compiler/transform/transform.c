@@ -165,6 +165,11 @@ static const char *S_xref_text(struct S_xf *x, const char *id)
 		return model_topic(m, id)->label;
 	if (strcmp(kind, "reference") == 0)
 		return arena_printf(&x->d->arena, "[%d]", model_reference(m, id)->number);
+	if (strcmp(kind, "reaction") == 0) {
+		for (int i = 0; i < m->nreactions; i++)
+			if (strcmp(m->reactions[i].id, id) == 0 && m->reactions[i].actor != NULL)
+				return arena_printf(&x->d->arena, "the reaction of %s", m->reactions[i].actor->name);
+	}
 	xmlNodePtr title = NULL;
 	if (strcmp(kind, "thread") == 0 || strcmp(kind, "statement") == 0 || strcmp(kind, "event") == 0) {
 		for (int i = 0; i < m->nthreads && title == NULL; i++) {
@@ -243,12 +248,23 @@ static void S_inline(struct S_xf *x, struct doc_node *parent, xmlNodePtr n)
 	} else if (strcmp(name, "xref") == 0) {
 		s = doc_add(d, parent, DOC_XREF, line);
 		s->target = S_attr(x, n, "to");
-		xmlChar *t = xmlNodeGetContent(n);
-		if (t == NULL || t[0] == '\0')
-			S_gen_text(x, s, S_xref_text(x, s->target));
-		else
-			S_inline_children(x, s, n);
-		xmlFree(t);
+		const char *show = S_attr(x, n, "show");
+		int page = show && strcmp(show, "text") != 0, text = !show || strcmp(show, "page") != 0;
+		if (text) {
+			xmlChar *t = xmlNodeGetContent(n);
+			if (t == NULL || t[0] == '\0')
+				S_gen_text(x, s, S_xref_text(x, s->target));
+			else
+				S_inline_children(x, s, n);
+			xmlFree(t);
+		}
+		if (page) {
+			S_gen_text(x, s, text ? " (p.\u00A0" : "p.\u00A0");
+			struct doc_node *pr = doc_add(d, s, DOC_PAGEREF, line);
+			pr->target = s->target;
+			if (text)
+				S_gen_text(x, s, ")");
+		}
 	} else if (strcmp(name, "cite") == 0) {
 		const char *refs = S_attr(x, n, "ref");
 		const char *p = refs;

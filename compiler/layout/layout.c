@@ -317,7 +317,7 @@ static void S_table(struct lay_ctx *st, const struct doc_node *tn)
 	while (t->nheader < nrows && (t->rows[t->nheader]->flags & DOC_HEADER))
 		t->nheader++;
 	/* A table that fits in a frame is kept whole; a longer one breaks between rows. */
-	int whole = total <= (st->bottom - st->top) * 0.5;
+	int whole = total <= st->bottom - st->top;
 	if (caption != NULL) {
 		struct S_opts o = {.keep_all = 1, .keep_next = 1};
 		S_lines(st, caption, style_block(s, "caption"), &o);
@@ -504,7 +504,7 @@ static void S_block(struct lay_ctx *st, const struct doc_node *n, const struct d
 		double total = 0;
 		for (int i = first; i < st->nv; i++)
 			total += st->v[i].h;
-		if (total <= (st->bottom - st->top) * 0.5)
+		if (total <= st->bottom - st->top)
 			for (int i = first; i + 1 < st->nv; i++)
 				st->v[i].keep = 1;
 		break;

@@ -64,11 +64,25 @@ enum lay_vkind {
 	V_RULE,      /* a horizontal rule across the item's measure */
 	V_ROW,       /* a table row (all its cells) */
 	V_IMAGE,     /* a picture */
+	V_FIGURE,    /* drawn material (a timeline row): boxes and labels relative to its top */
 	V_PAGEBREAK, /* start a new page (front matter, contents) */
 	V_BODY       /* the body starts here: page labels turn arabic (after a page break) */
 };
 
 struct lay_table;
+
+/* Drawn material placed as one item: boxes with x from the frame's left edge and y from the
+ * item's top (downwards), and one-line labels (paragraphs) at such positions. */
+struct lay_fig {
+	struct lay_box *boxes;
+	int nboxes, cap;
+	struct {
+		struct lay_para *p;
+		double x, y, width, lead;
+		const char *link; /* internal anchor the label links to, or NULL */
+	} *labels;
+	int nlabels, lcap;
+};
 
 /* An item of the vertical list the page builder fills frames with. */
 struct lay_vitem {
@@ -96,6 +110,8 @@ struct lay_vitem {
 	int row;
 	/* V_IMAGE */
 	const char *image; /* file */
+	/* V_FIGURE */
+	struct lay_fig *fig;
 	/* recorded when placed */
 	const char *anchor;
 	int outline_level;
@@ -142,8 +158,11 @@ struct lay_ctx {
 	/* the vertical list waiting for the page builder, and what it points to */
 	struct lay_vitem *v;
 	int nv, vcap;
+	struct lay_vitem *span; /* spanning items waiting for the columns after them */
+	int nspan, span_cap;
 	struct vec owned_paras; /* lay_para* to free once placed */
 	struct vec tables;      /* lay_table* likewise */
+	struct vec figs;        /* lay_fig* likewise */
 	/* footnotes */
 	struct lay_note *notes;
 	int nnotes, notes_cap;

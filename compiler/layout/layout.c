@@ -433,6 +433,247 @@ static void S_toc_fill(struct lay_ctx *st)
 	}
 }
 
+/* ---- the timeline ---- */
+
+#define S_TL_LANES 5 /* label rows above the axis before a timeline row is full */
+
+static long S_days(const char *iso)
+{
+	int y, m, d, p;
+	if (iso == NULL || !date_parse(iso, &y, &m, &d, &p))
+		return 0;
+	/* days from civil (proleptic Gregorian) */
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe;
+}
+
+struct S_tl {
+	const struct doc_node *n;
+	long day, end;           /* end: last day of a range, else day */
+	struct lay_para *label;
+	double lw;               /* label width */
+	double x, xe, lx;        /* marker, range end, label start */
+	int lane;
+};
+
+static struct lay_box *S_fig_box(struct lay_fig *g, enum lay_kind kind)
+{
+	if (g->nboxes == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 32;
+		g->boxes = xrealloc(g->boxes, (size_t)g->cap * sizeof *g->boxes);
+	}
+	struct lay_box *b = &g->boxes[g->nboxes++];
+	memset(b, 0, sizeof *b);
+	b->kind = kind;
+	return b;
+}
+
+static void S_fig_text(struct lay_ctx *st, struct lay_fig *g, const char *text, double x,
+	double baseline, double size, struct style_color color, int face, int centred)
+{
+	double w = font_text_width(st->f, face, size, text, strlen(text));
+	struct lay_box *b = S_fig_box(g, LAY_TEXT);
+	b->x = centred ? x - w / 2 : x;
+	b->y = baseline;
+	b->w = w;
+	b->face = face;
+	b->size = size;
+	b->color = color;
+	b->text = text;
+}
+
+/* Positions and lanes of items [from, to) on a row spanning their dates; returns the number
+ * of lanes the labels need. */
+static int S_tl_place(struct S_tl *it, int from, int to, double x0, double x1, long lo, long hi)
+{
+	double span = hi > lo ? (double)(hi - lo) : 1.0;
+	double ends[S_TL_LANES + 1];
+	int lanes = 0;
+	for (int i = from; i < to; i++) {
+		it[i].x = x0 + (x1 - x0) * (double)(it[i].day - lo) / span;
+		it[i].xe = x0 + (x1 - x0) * (double)(it[i].end - lo) / span;
+		/* a label starts at its marker, or ends there when it would run past the axis */
+		it[i].lx = it[i].x - 2;
+		if (it[i].lx + it[i].lw > x1)
+			it[i].lx = it[i].x + 2 - it[i].lw >= x0 ? it[i].x + 2 - it[i].lw : fmax(x0, x1 - it[i].lw);
+		int lane = 0;
+		while (lane < lanes && ends[lane] + 6 > it[i].lx)
+			lane++;
+		if (lane == lanes) {
+			if (lanes == S_TL_LANES + 1)
+				return S_TL_LANES + 1;
+			lanes++;
+		}
+		ends[lane] = it[i].lx + it[i].lw;
+		it[i].lane = lane;
+	}
+	return lanes;
+}
+
+static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
+{
+	const struct style *s = st->s;
+	const struct style_block *b = style_block(s, "timeline");
+	int n = 0;
+	for (const struct doc_node *c = tl->first; c; c = c->next)
+		n += c->type == DOC_ITEM && c->date != NULL;
+	if (n == 0)
+		return;
+	struct S_tl *it = xcalloc((size_t)n, sizeof *it);
+	int k = 0;
+	for (const struct doc_node *c = tl->first; c; c = c->next) {
+		if (c->type != DOC_ITEM || c->date == NULL)
+			continue;
+		it[k].n = c;
+		it[k].day = S_days(c->date);
+		it[k].end = c->date_end ? S_days(c->date_end) : it[k].day;
+		char when[64];
+		date_format(c->date, when, sizeof when);
+		it[k].label = S_owned_para(st);
+		lay_para_build(st, it[k].label, c, b, arena_strdup(&st->L->arena, when));
+		double mn;
+		lay_para_measure(it[k].label, &it[k].lw, &mn);
+		if (it[k].lw > st->col_w * 0.9)
+			it[k].lw = st->col_w * 0.9;
+		k++;
+	}
+	/* by date, keeping the source's order for equal dates */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && it[j - 1].day > it[j].day; j--) {
+			struct S_tl t = it[j];
+			it[j] = it[j - 1];
+			it[j - 1] = t;
+		}
+	long axis_end = tl->date_end ? S_days(tl->date_end) : 0;
+	double x0 = 6, x1 = st->col_w - 6;
+	double lane_h = b->leading + 2, tick_size = b->size * 0.9;
+	struct style_color grey = {0.55, 0.55, 0.55}, red = {0.62, 0.12, 0.12};
+	struct style_color axis = s->rule_color, mark = s->link_color;
+	int face = font_face(st->f, b->font, b->bold, b->italic);
+	int marks = font_face(st->f, 0, 0, 0);
+	S_space(st, 6);
+	int from = 0;
+	while (from < n) {
+		/* as many items as fit in S_TL_LANES lanes of labels */
+		int to = from + 1, lanes = 1;
+		for (int t = from + 2; t <= n; t++) {
+			long hi = it[t - 1].end;
+			for (int i = from; i < t; i++)
+				hi = it[i].end > hi ? it[i].end : hi;
+			if (t == n && axis_end > hi)
+				hi = axis_end;
+			int l = S_tl_place(it, from, t, x0, x1, it[from].day, hi);
+			if (l > S_TL_LANES)
+				break;
+			to = t;
+			lanes = l;
+		}
+		long lo = it[from].day, hi = it[from].end;
+		for (int i = from; i < to; i++)
+			hi = it[i].end > hi ? it[i].end : hi;
+		if (to == n && axis_end > hi)
+			hi = axis_end;
+		lanes = S_tl_place(it, from, to, x0, x1, lo, hi);
+		struct lay_fig *g = xcalloc(1, sizeof *g);
+		vec_push(&st->figs, g);
+		double axis_y = lanes * lane_h + 6;
+		/* labels, lane 0 nearest the axis, with leaders down to their markers */
+		for (int i = from; i < to; i++) {
+			double top = axis_y - 5 - (it[i].lane + 1) * lane_h;
+			if (g->nlabels == g->lcap) {
+				g->lcap = g->lcap ? g->lcap * 2 : 16;
+				g->labels = xrealloc(g->labels, (size_t)g->lcap * sizeof *g->labels);
+			}
+			g->labels[g->nlabels].p = it[i].label;
+			g->labels[g->nlabels].x = it[i].lx;
+			g->labels[g->nlabels].y = top;
+			g->labels[g->nlabels].width = it[i].lw;
+			g->labels[g->nlabels].lead = b->leading;
+			g->labels[g->nlabels].link = it[i].n->target;
+			g->nlabels++;
+			struct lay_box *l = S_fig_box(g, LAY_RULE);
+			l->x = it[i].x;
+			l->y = axis_y;
+			l->w = 0;
+			l->h = axis_y - (top + b->leading);
+			l->size = 0.3;
+			l->color = grey;
+		}
+		/* the axis, ranges as bars, markers */
+		struct lay_box *a = S_fig_box(g, LAY_RULE);
+		a->x = x0 - 4;
+		a->y = axis_y;
+		a->w = x1 - x0 + 8;
+		a->size = 0.8;
+		a->color = axis;
+		for (int i = from; i < to; i++) {
+			const char *cls = it[i].n->cls ? it[i].n->cls : "event";
+			if (it[i].end > it[i].day) {
+				struct lay_box *r = S_fig_box(g, LAY_RULE);
+				r->x = it[i].x;
+				r->y = axis_y;
+				r->w = it[i].xe - it[i].x;
+				r->size = 3;
+				r->color = mark;
+			}
+			int deadline = strcmp(cls, "deadline") == 0, pending = strcmp(cls, "pending") == 0;
+			const char *glyph = pending ? "\u25C7" : deadline ? "\u25C6"
+				: strcmp(cls, "signing") == 0 ? "\u25CF" : "\u25A0";
+			S_fig_text(st, g, glyph, it[i].x, axis_y + 2.5, 7, deadline || pending ? red : mark,
+				font_cover(st->f, marks, 0x25C6) >= 0 ? font_cover(st->f, marks, 0x25C6) : marks, 1);
+		}
+		/* ticks at month starts, labelled where there is room */
+		int y0, m0, d0, pr;
+		double last_end = -1e9;
+		long span = hi > lo ? hi - lo : 1;
+		int step = span > 3 * 365 ? 12 : span > 18 * 31 ? 3 : 1;
+		static const char *mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+			"Sep", "Oct", "Nov", "Dec"};
+		char first[16];
+		const char *lo_iso = it[from].n->date;
+		if (date_parse(lo_iso, &y0, &m0, &d0, &pr)) {
+			for (int y = y0, m = m0;; ) {
+				m++;
+				if (m > 12) {
+					m = 1;
+					y++;
+				}
+				snprintf(first, sizeof first, "%04d-%02d-01", y, m);
+				long day = S_days(first);
+				if (day > hi)
+					break;
+				if ((m - 1) % step != 0)
+					continue;
+				double x = x0 + (x1 - x0) * (double)(day - lo) / (double)span;
+				struct lay_box *t = S_fig_box(g, LAY_RULE);
+				t->x = x;
+				t->y = axis_y + 3;
+				t->h = 6;
+				t->size = 0.4;
+				t->color = axis;
+				const char *lab = arena_printf(&st->L->arena, "%s %d", mon[m - 1], y);
+				double w = font_text_width(st->f, face, tick_size, lab, strlen(lab));
+				if (x - w / 2 > last_end + 4 && x - w / 2 >= 0 && x + w / 2 <= st->col_w) {
+					S_fig_text(st, g, lab, x, axis_y + 5 + tick_size, tick_size, grey, face, 1);
+					last_end = x + w / 2;
+				}
+			}
+		}
+		struct lay_vitem *v = lay_v_push(st, V_FIGURE, axis_y + 8 + tick_size * 1.4);
+		v->fig = g;
+		v->keep = to == n; /* the last row keeps with the legend below it */
+		v->flow = (struct lay_flow){.kind = 'f', .id = from + 1, .line = to, .lines = n,
+			.cls = "timeline"};
+		from = to;
+	}
+	free(it);
+	st->pending_space = 6;
+}
+
 /* ---- blocks ---- */
 
 static int S_spans(const struct lay_ctx *st, const char *cls)
@@ -526,6 +767,19 @@ static void S_block(struct lay_ctx *st, const struct doc_node *n, const struct d
 			st->pending_space = 0;
 		}
 		break;
+	case DOC_TIMELINE:
+		if (st->ncols > 1) {
+			/* a timeline needs the page's width: across the columns */
+			lay_pages_flush(st, 1);
+			double col_w = st->col_w;
+			st->col_w = st->right - st->left;
+			S_timeline(st, n);
+			st->col_w = col_w;
+			lay_pages_span(st);
+		} else {
+			S_timeline(st, n);
+		}
+		break;
 	case DOC_IMAGE: {
 		/* at 150 dpi unless the source gives a width; never wider than the column, nor
 		 * taller than most of a page */
@@ -603,7 +857,7 @@ int lay_body_pages(const struct layout *l)
 }
 
 /* Expands a template's fields: {short-title}, {title}, {page}, {pages}, {section}, {date},
- * {classification}. */
+ * {classification}, {as-of} ("Situation as of ..." in a dated snapshot, else nothing). */
 static char *S_expand(const char *tpl, const struct doc *doc, const struct layout *l, int page,
 	const char *section)
 {
@@ -624,6 +878,8 @@ static char *S_expand(const char *tpl, const struct doc *doc, const struct layou
 				buf_printf(&b, "%d", lay_body_pages(l));
 			else if (n == 7 && strncmp(p + 1, "section", n) == 0)
 				buf_puts(&b, section ? section : "");
+			else if (n == 5 && strncmp(p + 1, "as-of", n) == 0)
+				buf_puts(&b, doc->as_of ? doc->as_of : "");
 			else if (n == 14 && strncmp(p + 1, "classification", n) == 0)
 				buf_puts(&b, doc->classification ? doc->classification : "");
 			else if (n == 4 && strncmp(p + 1, "date", n) == 0) {
@@ -737,6 +993,7 @@ static struct layout *S_run(const struct doc *doc, const struct style *s, struct
 	free(st.v);
 	vec_free(&st.owned_paras);
 	vec_free(&st.tables);
+	vec_free(&st.figs);
 	*pagerefs = st.pagerefs;
 	return L;
 }

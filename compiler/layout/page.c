@@ -117,12 +117,6 @@ static void S_frame_close(struct lay_ctx *st)
 	fr->nnotes = 0;
 }
 
-/* The column tops on the current page: below any spanning material. */
-static double S_cols_top(struct lay_ctx *st)
-{
-	return st->fr.col == 0 && st->fr.empty ? st->fr.top : st->cols_top;
-}
-
 static void S_next_frame(struct lay_ctx *st)
 {
 	struct lay_frame *fr = &st->fr;
@@ -251,6 +245,33 @@ static void S_place(struct lay_ctx *st, struct lay_vitem *it)
 	case V_ROW:
 		lay_row_emit(st, it->table, it->row, st->col_x, top);
 		break;
+	case V_FIGURE: {
+		struct lay_fig *g = it->fig;
+		for (int i = 0; i < g->nboxes; i++) {
+			struct lay_box *b = lay_box_new(st, fr->page, g->boxes[i].kind);
+			*b = g->boxes[i];
+			b->x += st->col_x;
+			b->y = st->L->page_h - (top + g->boxes[i].y);
+		}
+		for (int i = 0; i < g->nlabels; i++) {
+			st->page = fr->page;
+			st->y = top + g->labels[i].y;
+			struct lay_para *p = g->labels[i].p;
+			double x = st->col_x + g->labels[i].x;
+			double end = lay_para_emit(st, p, 0, p->nitems - 1, 0, x, g->labels[i].width,
+				ALIGN_LEFT, g->labels[i].lead, 0);
+			if (g->labels[i].link != NULL) {
+				struct lay_box *ln = lay_box_new(st, fr->page, LAY_LINK);
+				ln->x = x;
+				ln->y = st->L->page_h - (st->y + g->labels[i].lead);
+				ln->w = end - x;
+				ln->h = g->labels[i].lead;
+				ln->target = g->labels[i].link;
+				ln->internal = 1;
+			}
+		}
+		break;
+	}
 	case V_IMAGE: {
 		struct lay_box *b = lay_box_new(st, fr->page, LAY_IMAGE);
 		b->x = st->col_x + it->x0;
@@ -322,12 +343,17 @@ static void S_fill(struct lay_ctx *st, int from, int to, int *page_of)
 				break;
 		}
 		double room = fr->bottom - fr->y - fr->notes_h;
-		if (!fr->empty && chain > room + 0.01 && chain <= fr->bottom - S_cols_top(st) + 0.01) {
+		/* Only a frame as tall as a page's column takes what does not fit anyway; a column
+		 * shortened by spanning material above it passes it on. */
+		int fresh = fr->empty && fr->top <= st->top + 0.01;
+		/* a chain that fits in a whole column moves on; a longer one is broken (measured
+		 * against the page's column, not a balancing trial's shorter one) */
+		if (!fresh && chain > room + 0.01 && chain <= st->bottom - st->top + 0.01) {
 			S_next_frame(st);
 			continue;
 		}
 		double need = it->h + S_notes_of(st, it, notes, &nn, 32);
-		if (!fr->empty && need > room + 0.01) {
+		if (!fresh && need > room + 0.01) {
 			S_next_frame(st);
 			continue;
 		}
@@ -448,8 +474,11 @@ static void S_fill_balanced(struct lay_ctx *st)
 	}
 }
 
+static void S_place_span(struct lay_ctx *st);
+
 void lay_pages_flush(struct lay_ctx *st, int balance)
 {
+	S_place_span(st);
 	if (balance && st->ncols > 1)
 		S_fill_balanced(st);
 	else
@@ -463,21 +492,70 @@ void lay_pages_flush(struct lay_ctx *st, int balance)
 	for (size_t i = 0; i < st->tables.n; i++)
 		lay_table_free(st->tables.v[i]);
 	st->tables.n = 0;
+	for (size_t i = 0; i < st->figs.n; i++) {
+		struct lay_fig *g = st->figs.v[i];
+		free(g->boxes);
+		free(g->labels);
+		free(g);
+	}
+	st->figs.n = 0;
 }
 
-/* Spanning material (a heading across both columns): set full width below the columns. */
+/* Spanning material (a heading across both columns) waits until the column material after
+ * it is known: it is set full width below the columns, on a new page unless the first lines
+ * that follow it fit under it. */
 void lay_pages_span(struct lay_ctx *st)
 {
+	for (int i = 0; i < st->nv; i++) {
+		if (st->nspan == st->span_cap) {
+			st->span_cap = st->span_cap ? st->span_cap * 2 : 16;
+			st->span = xrealloc(st->span, (size_t)st->span_cap * sizeof *st->span);
+		}
+		st->span[st->nspan++] = st->v[i];
+	}
+	st->nv = 0;
+}
+
+static void S_place_span(struct lay_ctx *st)
+{
+	if (st->nspan == 0)
+		return;
+	double h = 0, chain = 0;
+	for (int i = 0; i < st->nspan; i++)
+		h += st->span[i].h;
+	int k = 0;
+	while (k < st->nv && st->v[k].kind == V_SPACE)
+		k++;
+	for (; k < st->nv; k++) {
+		chain += st->v[k].h;
+		if (!st->v[k].keep)
+			break;
+	}
+	int page = st->fr.page;
+	if (st->cols_top > st->top + 0.01 && st->cols_top + h + chain > st->bottom) {
+		S_frame_close(st);
+		page = lay_new_page(st);
+		st->cols_top = st->top;
+	}
 	int ncols = st->ncols;
 	double col_w = st->col_w;
 	st->ncols = 1;
 	st->col_w = st->right - st->left;
-	S_frame_open(st, st->fr.page, 0, st->cols_top, st->bottom);
+	S_frame_open(st, page, 0, st->cols_top, st->bottom);
 	st->fr.empty = st->cols_top <= st->top; /* keep the space between spanning blocks */
+	/* the span items go through the filler on their own list */
+	struct lay_vitem *v = st->v;
+	int nv = st->nv, vcap = st->vcap;
+	st->v = st->span;
+	st->nv = st->nspan;
 	S_fill(st, 0, st->nv, NULL);
-	st->nv = 0;
+	st->span = st->v;
+	st->v = v;
+	st->nv = nv;
+	st->vcap = vcap;
+	st->nspan = 0;
 	double end = st->fr.y;
-	int page = st->fr.page;
+	page = st->fr.page;
 	S_frame_close(st);
 	st->ncols = ncols;
 	st->col_w = col_w;
@@ -500,4 +578,6 @@ void lay_pages_finish(struct lay_ctx *st)
 	S_frame_close(st);
 	free(st->fr.notes);
 	st->fr.notes = NULL;
+	free(st->span);
+	st->span = NULL;
 }

@@ -291,7 +291,8 @@ int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, c
 		HPDF_SetInfoAttr(pdf, HPDF_INFO_KEYWORDS, doc->keywords);
 	HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "briefc");
 	HPDF_Date date;
-	if (S_epoch_date(&date) || S_iso_date(doc->date, &date)) {
+	/* a dated snapshot carries its own date; otherwise SOURCE_DATE_EPOCH, else the source */
+	if ((doc->as_of == NULL && S_epoch_date(&date)) || S_iso_date(doc->date, &date)) {
 		HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, date);
 		HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, date);
 	}

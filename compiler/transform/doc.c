@@ -63,7 +63,7 @@ char *doc_plain_text(struct doc *d, const struct doc_node *n)
 
 static const char *S_names[] = {"document", "section", "heading", "para", "list", "item",
 	"table", "row", "cell", "quote", "rule", "text", "emph", "strong", "link", "xref",
-	"noteref", "cite", "lang", "footnote", "pageref", "toc", "image"};
+	"noteref", "cite", "lang", "footnote", "pageref", "toc", "image", "timeline"};
 
 const char *doc_type_name(enum doc_type t)
 {
@@ -127,6 +127,8 @@ static void S_dump(const struct doc_node *n, int depth, FILE *out)
 		fputs(" generated", out);
 	if (n->type == DOC_IMAGE)
 		fprintf(out, " %dx%d width=%.2f", n->px_w, n->px_h, n->width);
+	if (n->date)
+		fprintf(out, " date=%s%s%s", n->date, n->date_end ? ".." : "", n->date_end ? n->date_end : "");
 	if (n->line)
 		fprintf(out, " @%d", n->line);
 	if (n->text) {

@@ -32,8 +32,10 @@ enum doc_type {
 	DOC_PAGEREF,  /* the printed page number of target ("p. 7"), known after layout */
 	/* blocks added with pagination */
 	DOC_TOC,      /* the table of contents (entries are made by the layout) */
-	DOC_IMAGE     /* a picture: target = file path; text = its checked format; children:
-	               * the caption's inline content */
+	DOC_IMAGE,    /* a picture: target = file path; children: the caption's inline content */
+	DOC_TIMELINE, /* a time axis of dated items: children are DOC_ITEM with date (and
+	               * date_end for a range), cls = event|deadline|statement|signing, target =
+	               * the anchor of what it marks, inline children = its label */
 };
 
 enum doc_flag {
@@ -58,6 +60,7 @@ struct doc_node {
 	int line;           /* source line that produced it (0: none) */
 	double width;       /* DOC_IMAGE: part of the measure it takes (0..1) */
 	int px_w, px_h;     /* DOC_IMAGE: size in pixels */
+	const char *date, *date_end; /* timeline items: ISO dates */
 };
 
 /* The tree owns all its memory in one arena. */
@@ -67,6 +70,7 @@ struct doc {
 	const char *title, *short_title, *lang;
 	const char *author, *subject, *keywords, *date; /* document information */
 	const char *classification;
+	const char *as_of; /* "Situation as of 11 January 2021" in a dated snapshot, else NULL */
 };
 
 struct doc *doc_new(void);

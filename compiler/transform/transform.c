@@ -12,6 +12,8 @@ struct S_xf {
 	int numbering;          /* enum style_numbering */
 	int nnotes;
 	int nsections;
+	const struct xf_options *opt;
+	long as_of;          /* date key of the snapshot's day, 0: none */
 	int cite_count;
 };
 
@@ -150,6 +152,158 @@ static struct doc_node *S_gen_text(struct S_xf *x, struct doc_node *parent, cons
 	return t;
 }
 
+/* ---- what a report holds ---- */
+
+static long S_key(const char *iso)
+{
+	int y, m, d, p;
+	return iso && date_parse(iso, &y, &m, &d, &p) ? date_key(y, m, d) : 0;
+}
+
+static int S_topic_match(const struct S_xf *x, struct model_ids ids)
+{
+	if (x->opt == NULL || x->opt->ntopics == 0)
+		return 1;
+	for (int i = 0; i < ids.n; i++)
+		for (int k = 0; k < x->opt->ntopics; k++)
+			if (strcmp(ids.v[i], x->opt->topics[k]) == 0)
+				return 1;
+	return 0;
+}
+
+/* Dated on or before the snapshot's day (a month or a year counts from its first day). */
+static int S_dated_ok(const struct S_xf *x, const char *from)
+{
+	return x->as_of == 0 || from == NULL || S_key(from) <= x->as_of;
+}
+
+static int S_term_in(const struct S_xf *x, const struct model_term *t)
+{
+	return S_topic_match(x, t->topics);
+}
+
+/* An undated reaction counts from the signing: it reacts to the agreement. */
+static int S_reaction_in(const struct S_xf *x, const struct model_reaction *r)
+{
+	return S_topic_match(x, r->topics) &&
+		S_dated_ok(x, r->when.from ? r->when.from : x->m->signed_date);
+}
+
+static int S_event_in(const struct S_xf *x, const struct model_thread *t, const struct model_event *e)
+{
+	return (S_topic_match(x, e->topics) || S_topic_match(x, t->topics)) && S_dated_ok(x, e->when.from);
+}
+
+static int S_thread_in(const struct S_xf *x, const struct model_thread *t)
+{
+	for (int k = 0; k < t->nevents; k++)
+		if (S_event_in(x, t, &t->events[k]))
+			return 1;
+	return 0;
+}
+
+static int S_statement_in(const struct S_xf *x, const struct model_statement *s)
+{
+	return S_topic_match(x, s->topics) && S_dated_ok(x, s->date);
+}
+
+static int S_topic_report(const struct S_xf *x)
+{
+	return x->opt != NULL && x->opt->ntopics > 0;
+}
+
+/* Whether an actor appears in the report: always in the full briefing; in a topic report,
+ * when an included item names it. */
+static int S_actor_in(const struct S_xf *x, const char *id)
+{
+	const struct model *m = x->m;
+	if (!S_topic_report(x))
+		return 1;
+	for (int i = 0; i < m->parties.n; i++)
+		if (strcmp(m->parties.v[i], id) == 0)
+			return 1;
+	for (int i = 0; i < m->nsignatories; i++)
+		if (strcmp(m->signatories[i]->id, id) == 0)
+			return 1;
+	for (int i = 0; i < m->nterms; i++)
+		if (S_term_in(x, &m->terms[i]))
+			for (int k = 0; k < m->terms[i].binds.n; k++)
+				if (strcmp(m->terms[i].binds.v[k], id) == 0)
+					return 1;
+	for (int i = 0; i < m->nreactions; i++)
+		if (S_reaction_in(x, &m->reactions[i]) && m->reactions[i].actor &&
+			strcmp(m->reactions[i].actor->id, id) == 0)
+			return 1;
+	for (int i = 0; i < m->nthreads; i++)
+		for (int k = 0; k < m->threads[i].nevents; k++) {
+			const struct model_event *e = &m->threads[i].events[k];
+			if (S_event_in(x, &m->threads[i], e))
+				for (int a = 0; a < e->actors.n; a++)
+					if (strcmp(e->actors.v[a], id) == 0)
+						return 1;
+		}
+	for (int i = 0; i < m->nstatements; i++)
+		if (S_statement_in(x, &m->statements[i]))
+			for (int a = 0; a < m->statements[i].by.n; a++)
+				if (strcmp(m->statements[i].by.v[a], id) == 0)
+					return 1;
+	return 0;
+}
+
+/* The anchor a cross-reference to id links to, or NULL when the report does not hold it. */
+static const char *S_xref_anchor(struct S_xf *x, const char *id)
+{
+	const struct model *m = x->m;
+	const char *kind = model_kind_of(m, id);
+	if (kind == NULL)
+		return NULL;
+	if (strcmp(kind, "term") == 0)
+		return S_term_in(x, model_term(m, id)) ? id : NULL;
+	if (strcmp(kind, "actor") == 0)
+		return S_actor_in(x, id) ? arena_printf(&x->d->arena, "actor-%s", id) : NULL;
+	if (strcmp(kind, "reference") == 0)
+		return arena_printf(&x->d->arena, "ref-%s", id);
+	if (strcmp(kind, "agreement") == 0)
+		return id;
+	if (strcmp(kind, "reaction") == 0) {
+		for (int i = 0; i < m->nreactions; i++)
+			if (strcmp(m->reactions[i].id, id) == 0)
+				return S_reaction_in(x, &m->reactions[i]) ? id : NULL;
+	}
+	if (strcmp(kind, "statement") == 0) {
+		for (int i = 0; i < m->nstatements; i++)
+			if (strcmp(m->statements[i].id, id) == 0)
+				return S_statement_in(x, &m->statements[i]) ? id : NULL;
+	}
+	for (int i = 0; i < m->nthreads; i++) {
+		const struct model_thread *t = &m->threads[i];
+		if (strcmp(t->id, id) == 0)
+			return S_thread_in(x, t) ? id : NULL;
+		for (int k = 0; k < t->nevents; k++)
+			if (strcmp(t->events[k].id, id) == 0)
+				return S_event_in(x, t, &t->events[k]) ? id : NULL;
+	}
+	return NULL; /* topics and the dossier itself have no place to link to */
+}
+
+int xf_topic_items(const struct model *m, const char *id)
+{
+	const char *topics[1] = {id};
+	struct xf_options o = {.topics = topics, .ntopics = 1};
+	struct S_xf x = {.m = m, .opt = &o};
+	int n = 0;
+	for (int i = 0; i < m->nterms; i++)
+		n += S_term_in(&x, &m->terms[i]);
+	for (int i = 0; i < m->nreactions; i++)
+		n += S_reaction_in(&x, &m->reactions[i]);
+	for (int i = 0; i < m->nthreads; i++)
+		for (int k = 0; k < m->threads[i].nevents; k++)
+			n += S_event_in(&x, &m->threads[i], &m->threads[i].events[k]);
+	for (int i = 0; i < m->nstatements; i++)
+		n += S_statement_in(&x, &m->statements[i]);
+	return n;
+}
+
 /* The words a cross-reference shows when the source gives none. */
 static const char *S_xref_text(struct S_xf *x, const char *id)
 {
@@ -246,8 +400,23 @@ static void S_inline(struct S_xf *x, struct doc_node *parent, xmlNodePtr n)
 			S_inline_children(x, s, n);
 		xmlFree(t);
 	} else if (strcmp(name, "xref") == 0) {
+		const char *to = S_attr(x, n, "to");
+		const char *anchor = S_xref_anchor(x, to);
+		if (anchor == NULL) {
+			/* not in this report: its words, and a note saying so, without a link */
+			s = doc_add(d, parent, DOC_EMPH, line);
+			xmlChar *t = xmlNodeGetContent(n);
+			if (t == NULL || t[0] == '\0')
+				S_gen_text(x, s, S_xref_text(x, to));
+			else
+				S_inline_children(x, s, n);
+			xmlFree(t);
+			if (model_kind_of(x->m, to) != NULL && strcmp(model_kind_of(x->m, to), "topic") != 0)
+				S_gen_text(x, parent, " (not in this report)");
+			return;
+		}
 		s = doc_add(d, parent, DOC_XREF, line);
-		s->target = S_attr(x, n, "to");
+		s->target = anchor;
 		const char *show = S_attr(x, n, "show");
 		int page = show && strcmp(show, "text") != 0, text = !show || strcmp(show, "page") != 0;
 		if (text) {
@@ -261,7 +430,7 @@ static void S_inline(struct S_xf *x, struct doc_node *parent, xmlNodePtr n)
 		if (page) {
 			S_gen_text(x, s, text ? " (p.\u00A0" : "p.\u00A0");
 			struct doc_node *pr = doc_add(d, s, DOC_PAGEREF, line);
-			pr->target = s->target;
+			pr->target = anchor;
 			if (text)
 				S_gen_text(x, s, ")");
 		}
@@ -491,6 +660,9 @@ static const char *S_when_text(struct S_xf *x, struct model_when w)
 		return S_date(x, w.from);
 	if (w.to == NULL)
 		return arena_printf(&x->d->arena, "from %s (ongoing)", S_date(x, w.from));
+	if (x->as_of && S_key(w.to) > x->as_of)
+		return arena_printf(&x->d->arena, "from %s (ongoing on %s)", S_date(x, w.from),
+			S_date(x, x->opt->as_of));
 	return arena_printf(&x->d->arena, "%s \u2013 %s", S_date(x, w.from), S_date(x, w.to));
 }
 
@@ -547,6 +719,30 @@ static void S_title_block(struct S_xf *x, struct doc_node *root)
 	}
 }
 
+/* A deadline's standing at the end of the snapshot's day. */
+static const char *S_deadline_status(struct S_xf *x, const struct model_deadline *dl)
+{
+	long due = S_key(dl->date), met = S_key(dl->met_on);
+	if (due > x->as_of) {
+		if (dl->status && strcmp(dl->status, "met") == 0 && met && met <= x->as_of)
+			return arena_printf(&x->d->arena, "met early, on %s", S_date(x, dl->met_on));
+		return "pending";
+	}
+	if (dl->status == NULL)
+		return "deadline passed";
+	if (strcmp(dl->status, "met") == 0) {
+		if (met == 0)
+			return "deadline passed; met";
+		return met <= x->as_of ? arena_printf(&x->d->arena, "met on %s", S_date(x, dl->met_on))
+			: "deadline passed; not yet met";
+	}
+	if (strcmp(dl->status, "missed") == 0)
+		return "deadline passed; missed";
+	if (strcmp(dl->status, "extended") == 0)
+		return "deadline passed; extended";
+	return "deadline passed; still open";
+}
+
 static void S_agreement(struct S_xf *x, struct doc_node *root)
 {
 	const struct model *m = x->m;
@@ -578,9 +774,17 @@ static void S_agreement(struct S_xf *x, struct doc_node *root)
 	buf_free(&b);
 	S_blocks(x, s, m->agreement_summary);
 
-	struct doc_node *terms = S_section_gen(x, s, 2, NULL, "Terms");
+	int nterms = 0;
+	for (int i = 0; i < m->nterms; i++)
+		nterms += S_term_in(x, &m->terms[i]);
+	if (nterms == 0)
+		return;
+	struct doc_node *terms = S_section_gen(x, s, 2, NULL,
+		nterms < m->nterms ? "Terms on this topic" : "Terms");
 	for (int i = 0; i < m->nterms; i++) {
 		const struct model_term *t = &m->terms[i];
+		if (!S_term_in(x, t))
+			continue;
 		struct doc_node *ts = S_section(x, terms, 3, t->id,
 			arena_printf(&d->arena, "Term %d", t->n), t->line);
 		S_inline_children(x, S_heading(ts), t->title);
@@ -591,7 +795,9 @@ static void S_agreement(struct S_xf *x, struct doc_node *root)
 		for (int k = 0; k < t->ndeadlines; k++) {
 			const struct model_deadline *dl = &t->deadlines[k];
 			const char *v = S_date(x, dl->date);
-			if (dl->status)
+			if (x->as_of)
+				v = arena_printf(&d->arena, "%s (%s)", v, S_deadline_status(x, dl));
+			else if (dl->status)
 				v = arena_printf(&d->arena, "%s (%s%s%s)", v, dl->status,
 					dl->met_on ? " on " : "", dl->met_on ? S_date(x, dl->met_on) : "");
 			S_fact(x, tf, "Deadline", v);
@@ -632,7 +838,10 @@ static void S_reactions(struct S_xf *x, struct doc_node *root)
 {
 	const struct model *m = x->m;
 	struct doc *d = x->d;
-	if (m->nreactions == 0)
+	int n = 0;
+	for (int i = 0; i < m->nreactions; i++)
+		n += S_reaction_in(x, &m->reactions[i]);
+	if (n == 0)
 		return;
 	struct doc_node *s = S_section_gen(x, root, 1, "reactions", "Reactions");
 	S_blocks(x, s, m->reactions_intro);
@@ -641,7 +850,7 @@ static void S_reactions(struct S_xf *x, struct doc_node *root)
 		struct doc_node *gs = NULL;
 		for (int i = 0; i < m->nreactions; i++) {
 			const struct model_reaction *r = &m->reactions[i];
-			if (S_reaction_group(m, r->actor) != g)
+			if (S_reaction_group(m, r->actor) != g || !S_reaction_in(x, r))
 				continue;
 			if (gs == NULL)
 				gs = S_section_gen(x, s, 2, NULL, groups[g]);
@@ -664,17 +873,24 @@ static void S_aftermath(struct S_xf *x, struct doc_node *root)
 {
 	const struct model *m = x->m;
 	struct doc *d = x->d;
-	if (m->nthreads == 0)
+	int n = 0;
+	for (int i = 0; i < m->nthreads; i++)
+		n += S_thread_in(x, &m->threads[i]);
+	if (n == 0)
 		return;
 	struct doc_node *s = S_section_gen(x, root, 1, "aftermath", "Aftermath");
 	S_blocks(x, s, m->aftermath_intro);
 	for (int i = 0; i < m->nthreads; i++) {
 		const struct model_thread *t = &m->threads[i];
+		if (!S_thread_in(x, t))
+			continue;
 		struct doc_node *ts = S_section(x, s, 2, t->id, NULL, t->line);
 		S_inline_children(x, S_heading(ts), t->title);
 		S_blocks(x, ts, t->intro);
 		for (int k = 0; k < t->nevents; k++) {
 			const struct model_event *e = &t->events[k];
+			if (!S_event_in(x, t, e))
+				continue;
 			struct doc_node *es = S_section(x, ts, 3, e->id, NULL, e->line);
 			struct doc_node *h = S_heading(es);
 			S_gen_text(x, h, S_when_text(x, e->when));
@@ -710,12 +926,17 @@ static void S_aftermath(struct S_xf *x, struct doc_node *root)
 static void S_statements(struct S_xf *x, struct doc_node *root)
 {
 	const struct model *m = x->m;
-	if (m->nstatements == 0)
+	int n = 0;
+	for (int i = 0; i < m->nstatements; i++)
+		n += S_statement_in(x, &m->statements[i]);
+	if (n == 0)
 		return;
 	struct doc_node *s = S_section_gen(x, root, 1, "statements", "Follow-up statements");
 	S_blocks(x, s, m->statements_intro);
 	for (int i = 0; i < m->nstatements; i++) {
 		const struct model_statement *st = &m->statements[i];
+		if (!S_statement_in(x, st))
+			continue;
 		struct doc_node *ss = S_section(x, s, 2, st->id, NULL, st->line);
 		S_inline_children(x, S_heading(ss), st->title);
 		struct doc_node *f = S_para(x, ss, "facts", st->line);
@@ -733,7 +954,8 @@ static void S_actors(struct S_xf *x, struct doc_node *root)
 {
 	const struct model *m = x->m;
 	struct doc *d = x->d;
-	struct doc_node *s = S_section_gen(x, root, 1, "actors", "Who\u2019s who");
+	struct doc_node *s = S_section_gen(x, root, 1, "actors",
+		S_topic_report(x) ? "Who\u2019s who in this report" : "Who\u2019s who");
 	struct doc_node *t = doc_add(d, s, DOC_TABLE, 0);
 	t->flags |= DOC_GENERATED;
 	struct doc_node *hr = doc_add(d, t, DOC_ROW, 0);
@@ -746,6 +968,8 @@ static void S_actors(struct S_xf *x, struct doc_node *root)
 	}
 	for (int i = 0; i < m->nactors; i++) {
 		const struct model_actor *a = &m->actors[i];
+		if (!S_actor_in(x, a->id))
+			continue;
 		struct doc_node *row = doc_add(d, t, DOC_ROW, a->line);
 		row->anchor = arena_printf(&d->arena, "actor-%s", a->id);
 		struct doc_node *c = doc_add(d, row, DOC_CELL, a->line);
@@ -804,15 +1028,125 @@ static void S_references(struct S_xf *x, struct doc_node *root)
 	}
 }
 
+/* One dated item of the timeline, with a generated label. */
+static void S_tl_item(struct S_xf *x, struct doc_node *tl, const char *cls, const char *date,
+	const char *end, const char *anchor, const char *label, xmlNodePtr title)
+{
+	struct doc_node *it = doc_add(x->d, tl, DOC_ITEM, 0);
+	it->cls = cls;
+	it->date = date;
+	it->date_end = end;
+	it->target = anchor;
+	it->flags |= DOC_GENERATED;
+	if (label)
+		S_gen_text(x, it, label);
+	if (title)
+		S_inline_children(x, it, title);
+}
+
+/* The timeline: the signing, the terms' deadlines, and every dated event and statement the
+ * report holds, on a time axis (drawn by the layout, and by TikZ in LaTeX). */
+static void S_timeline(struct S_xf *x, struct doc_node *root)
+{
+	const struct model *m = x->m;
+	struct doc *d = x->d;
+	struct doc_node *s = S_section_gen(x, root, 1, "timeline", "Timeline");
+	struct doc_node *tl = doc_add(d, s, DOC_TIMELINE, 0);
+	tl->flags |= DOC_GENERATED;
+	if (x->as_of)
+		tl->date_end = x->opt->as_of; /* the axis runs to the snapshot's day */
+	S_tl_item(x, tl, "signing", m->signed_date, NULL, m->agreement_id, "Agreement signed", NULL);
+	for (int i = 0; i < m->nterms; i++) {
+		const struct model_term *t = &m->terms[i];
+		if (!S_term_in(x, t))
+			continue;
+		for (int k = 0; k < t->ndeadlines; k++)
+			S_tl_item(x, tl, x->as_of && S_key(t->deadlines[k].date) > x->as_of ? "pending" : "deadline",
+				t->deadlines[k].date, NULL, t->id,
+				arena_printf(&d->arena, "Term %d deadline: ", t->n), t->title);
+	}
+	for (int i = 0; i < m->nthreads; i++) {
+		const struct model_thread *t = &m->threads[i];
+		for (int k = 0; k < t->nevents; k++) {
+			const struct model_event *e = &t->events[k];
+			if (!S_event_in(x, t, e))
+				continue;
+			const char *end = e->when.is_range ? e->when.to : NULL;
+			if (end && x->as_of && S_key(end) > x->as_of)
+				end = x->opt->as_of; /* still running on the snapshot's day */
+			S_tl_item(x, tl, "event", e->when.from, end, e->id, NULL, e->title ? e->title : t->title);
+		}
+	}
+	for (int i = 0; i < m->nstatements; i++) {
+		const struct model_statement *st = &m->statements[i];
+		if (S_statement_in(x, st))
+			S_tl_item(x, tl, "statement", st->date, NULL, st->id, NULL, st->title);
+	}
+	struct doc_node *p = S_para(x, s, "legend", 0);
+	p->flags |= DOC_GENERATED;
+	S_gen_text(x, p, x->as_of ? "Squares mark events and statements, bars their duration; "
+		"diamonds mark deadlines (hollow: still pending on the snapshot's day)."
+		: "Squares mark events and statements, bars their duration; diamonds mark deadlines.");
+}
+
+/* A topic report opens with what its topics are and how much of the dossier they cover. */
+static void S_about_topics(struct S_xf *x, struct doc_node *root)
+{
+	const struct model *m = x->m;
+	struct doc *d = x->d;
+	struct doc_node *s = S_section_gen(x, root, 1, "about",
+		x->opt->ntopics > 1 ? "The topics of this report" : "The topic of this report");
+	for (int k = 0; k < x->opt->ntopics; k++) {
+		const struct model_topic *t = model_topic(m, x->opt->topics[k]);
+		if (t == NULL)
+			continue;
+		struct doc_node *p = S_para(x, s, "body", t->line);
+		struct doc_node *b = doc_add(d, p, DOC_STRONG, t->line);
+		doc_add_text(d, b, t->label, t->line);
+		if (t->description) {
+			S_gen_text(x, p, ": ");
+			S_inline_children(x, p, t->description);
+		}
+		S_gen_text(x, p, arena_printf(&d->arena, " (%d item%s in the full dossier.)",
+			xf_topic_items(m, t->id), xf_topic_items(m, t->id) == 1 ? "" : "s"));
+	}
+	struct doc_node *p = S_para(x, s, "body", 0);
+	p->flags |= DOC_GENERATED;
+	S_gen_text(x, p, "This report holds only the terms, reactions, events and statements "
+		"tagged with these topics; they keep their numbers from the full briefing, and "
+		"references to the rest of the dossier are marked as not in this report.");
+}
+
 struct doc *xf_briefing(const struct model *m, const struct xf_options *opt)
 {
-	struct S_xf x = {.m = m, .d = doc_new(), .numbering = opt ? opt->numbering : 0};
+	struct S_xf x = {.m = m, .d = doc_new(), .numbering = opt ? opt->numbering : 0, .opt = opt};
 	struct doc *d = x.d;
 	struct doc_node *root = d->root;
+	if (opt && opt->as_of)
+		x.as_of = S_key(opt->as_of);
 	d->lang = arena_strdup(&d->arena, m->lang);
-	d->date = arena_strdup(&d->arena, opt && opt->date ? opt->date
-		: (m->revised ? m->revised : m->issued));
+	d->date = arena_strdup(&d->arena, opt && opt->as_of ? opt->as_of
+		: opt && opt->date ? opt->date : (m->revised ? m->revised : m->issued));
 	S_title_block(&x, root);
+	if (S_topic_report(&x) || x.as_of) {
+		/* what this report is, under the title */
+		struct doc_node *p = S_para(&x, root, "meta", 0);
+		p->flags |= DOC_GENERATED;
+		if (S_topic_report(&x)) {
+			struct buf b = {0};
+			for (int k = 0; k < opt->ntopics; k++) {
+				const struct model_topic *t = model_topic(m, opt->topics[k]);
+				buf_printf(&b, "%s%s", k ? "; " : "", t ? t->label : opt->topics[k]);
+			}
+			S_fact(&x, p, opt->ntopics > 1 ? "Topic report:" : "Topic report:",
+				arena_strdup(&d->arena, b.data));
+			buf_free(&b);
+		}
+		if (x.as_of) {
+			d->as_of = arena_printf(&d->arena, "Situation as of %s", S_date(&x, opt->as_of));
+			S_fact(&x, p, "Situation as of", S_date(&x, opt->as_of));
+		}
+	}
 	doc_add(d, root, DOC_TOC, 0)->flags |= DOC_GENERATED;
 	d->title = doc_plain_text(d, root->first);
 	d->short_title = arena_strdup(&d->arena, m->short_title);
@@ -823,21 +1157,27 @@ struct doc *xf_briefing(const struct model *m, const struct xf_options *opt)
 		d->author = arena_strdup(&d->arena, b.data ? b.data : "");
 		buf_free(&b);
 		for (int i = 0; i < m->ntopics; i++)
-			buf_printf(&b, "%s%s", i ? ", " : "", m->topics[i].label);
+			if (!S_topic_report(&x) || S_topic_match(&x, (struct model_ids){&m->topics[i].id, 1}))
+				buf_printf(&b, "%s%s", b.len ? ", " : "", m->topics[i].label);
 		d->keywords = arena_strdup(&d->arena, b.data ? b.data : "");
 		buf_free(&b);
 		d->subject = arena_strdup(&d->arena, m->agreement_name);
 		d->classification = m->classification ? arena_strdup(&d->arena, m->classification) : NULL;
 	}
-	if (m->background) {
-		struct doc_node *s = S_section_gen(&x, root, 1, "background", "Background");
-		S_blocks(&x, s, m->background);
-	}
-	if (m->overview) {
-		struct doc_node *s = S_section_gen(&x, root, 1, "overview", "Overview");
-		S_blocks(&x, s, m->overview);
+	if (S_topic_report(&x)) {
+		S_about_topics(&x, root);
+	} else {
+		if (m->background) {
+			struct doc_node *s = S_section_gen(&x, root, 1, "background", "Background");
+			S_blocks(&x, s, m->background);
+		}
+		if (m->overview) {
+			struct doc_node *s = S_section_gen(&x, root, 1, "overview", "Overview");
+			S_blocks(&x, s, m->overview);
+		}
 	}
 	S_agreement(&x, root);
+	S_timeline(&x, root);
 	S_reactions(&x, root);
 	S_aftermath(&x, root);
 	S_statements(&x, root);

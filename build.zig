@@ -25,6 +25,8 @@ const lib_sources = [_][]const u8{
     "compiler/layout/page.c",
     "compiler/layout/layout.c",
     "compiler/render/render_pdf.c",
+    "compiler/render/latex_escape.c",
+    "compiler/render/render_latex.c",
     "compiler/driver.c",
 };
 

@@ -7,6 +7,7 @@
 #include "read/model.h"
 #include "read/style.h"
 #include "read/xmlread.h"
+#include "render/render_latex.h"
 #include "render/render_pdf.h"
 #include "transform/transform.h"
 
@@ -22,6 +23,22 @@ static char *S_stem(const char *path)
 	const char *dot = strrchr(base, '.');
 	size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
 	return xstrndup(base, n);
+}
+
+/* Writes DIR/STEM.EXT atomically and prints its path on out (when not NULL). */
+static int S_write(struct diags *d, const char *dir, const char *stem, const char *ext,
+	const void *data, size_t len, FILE *out)
+{
+	char msg[512];
+	struct buf path = {0};
+	buf_printf(&path, "%s/%s.%s", dir, stem, ext);
+	int rc = out_write_atomic(path.data, data, len, msg, sizeof msg);
+	if (rc != 0)
+		diag_emit(d, D_OUT_WRITE, NULL, 0, 0, msg);
+	else if (out != NULL)
+		fprintf(out, "%s\n", path.data);
+	buf_free(&path);
+	return rc;
 }
 
 static int S_finish(struct diags *d, FILE *err, int code)
@@ -74,7 +91,9 @@ int drv_build(const struct drv_options *o, FILE *out, FILE *err)
 	if (o->dump == DUMP_TREE) {
 		doc_dump(doc, out);
 	} else {
-		struct layout *l = lay_run(doc, s, f, m->file, &d);
+		/* The PDF comes from the laid-out pages, the .tex from the tree (TeX lays it out). */
+		int need_layout = o->pdf || o->stats || o->dump == DUMP_LAYOUT;
+		struct layout *l = need_layout ? lay_run(doc, s, f, m->file, &d) : NULL;
 		if (o->stats) {
 			const struct lay_stats *t = &l->stats;
 			fprintf(out, "%s: pages %d, lines %d, hyphenated %d, loose %d, tight %d, "
@@ -83,30 +102,33 @@ int drv_build(const struct drv_options *o, FILE *out, FILE *err)
 		}
 		if (o->dump == DUMP_LAYOUT) {
 			lay_dump(l, f, out);
-		} else if (o->pdf) {
+		} else if (o->pdf || o->tex) {
 			const char *dir = o->outdir ? o->outdir : "output";
 			char msg[512];
-			unsigned char *pdf = NULL;
-			size_t len = 0;
+			char *stem = S_stem(o->source);
 			if (out_mkdirs(dir, msg, sizeof msg) != 0) {
 				diag_emit(&d, D_OUT_WRITE, NULL, 0, 0, msg);
 				code = EXIT_IO;
-			} else if (pdf_render(l, doc, f, m->file, &d, &pdf, &len) != 0) {
-				code = EXIT_IO;
-			} else {
-				char *stem = S_stem(o->source);
-				struct buf path = {0};
-				buf_printf(&path, "%s/%s.pdf", dir, stem);
-				if (out_write_atomic(path.data, pdf, len, msg, sizeof msg) != 0) {
-					diag_emit(&d, D_OUT_WRITE, NULL, 0, 0, msg);
-					code = EXIT_IO;
-				} else if (!o->quiet) {
-					fprintf(out, "%s\n", path.data);
-				}
-				buf_free(&path);
-				free(stem);
 			}
-			free(pdf);
+			if (code == EXIT_OK && o->pdf) {
+				unsigned char *pdf = NULL;
+				size_t len = 0;
+				if (pdf_render(l, doc, f, m->file, &d, &pdf, &len) != 0)
+					code = EXIT_IO;
+				else if (S_write(&d, dir, stem, "pdf", pdf, len, o->quiet ? NULL : out) != 0)
+					code = EXIT_IO;
+				free(pdf);
+			}
+			if (code == EXIT_OK && o->tex) {
+				char *tex = NULL;
+				size_t len = 0;
+				if (tex_render(doc, s, &d, &tex, &len) != 0)
+					code = EXIT_IO;
+				else if (S_write(&d, dir, stem, "tex", tex, len, o->quiet ? NULL : out) != 0)
+					code = EXIT_IO;
+				free(tex);
+			}
+			free(stem);
 		}
 		lay_free(l);
 	}

@@ -15,10 +15,12 @@ static const char S_usage[] =
 
 static const char S_help_build[] =
 	"briefc build SOURCE.xml [options]\n"
-	"  Validates SOURCE.xml and writes DIR/<stem>.pdf, a paginated briefing.\n"
+	"  Validates SOURCE.xml and writes DIR/<stem>.pdf, a paginated briefing, and/or\n"
+	"  DIR/<stem>.tex, the same document as LaTeX (compile it with xelatex or lualatex,\n"
+	"  twice), printing each path written on a line of its own.\n"
 	"  --style FILE       style sheet (default: the built-in styles/briefing.xml)\n"
 	"  --out DIR          output directory (default: output), created if missing\n"
-	"  --format LIST      pdf (default); tex and pdf,tex are not available yet\n"
+	"  --format LIST      pdf (default), tex, or pdf,tex for both\n"
 	"  --dump tree        print the document tree instead of writing files\n"
 	"  --dump layout      print the laid-out pages instead of writing files\n"
 	"  --stats            also print typesetting figures: pages, lines, hyphenated,\n"
@@ -102,13 +104,12 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "--out") == 0 && build) {
 			o.outdir = val;
 		} else if (strcmp(a, "--format") == 0 && build) {
-			if (strcmp(val, "pdf") != 0) {
-				if (strcmp(val, "tex") == 0 || strcmp(val, "pdf,tex") == 0 ||
-					strcmp(val, "tex,pdf") == 0)
-					return S_usage_error("--format %s: the LaTeX backend is not available yet; "
-						"use --format pdf", val);
+			o.pdf = strcmp(val, "pdf") == 0 || strcmp(val, "pdf,tex") == 0 ||
+				strcmp(val, "tex,pdf") == 0;
+			o.tex = strcmp(val, "tex") == 0 || strcmp(val, "pdf,tex") == 0 ||
+				strcmp(val, "tex,pdf") == 0;
+			if (!o.pdf && !o.tex)
 				return S_usage_error("--format '%s' is not one of pdf, tex, pdf,tex", val);
-			}
 		} else if (strcmp(a, "--dump") == 0 && build) {
 			if (strcmp(val, "tree") == 0)
 				o.dump = DUMP_TREE;

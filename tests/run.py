@@ -37,7 +37,7 @@ def cli_usage_errors(ctx):
         ([], "no command given"),
         (["frobnicate"], "unknown command 'frobnicate'"),
         (["build", SOURCE, "--colour"], "unknown option '--colour'"),
-        (["build", SOURCE, "--format", "tex"], "the LaTeX backend is not available yet"),
+        (["build", SOURCE, "--format", "pdf,docx"], "is not one of pdf, tex, pdf,tex"),
         (["build", SOURCE, "--format", "docx"], "is not one of pdf, tex, pdf,tex"),
         (["build", SOURCE, "--dump", "pages"], "is not one of tree, layout"),
         (["build"], "no SOURCE.xml given"),

@@ -1,0 +1,18 @@
+/* render_latex.h: the LaTeX backend: the document tree as a .tex for XeLaTeX or LuaLaTeX. */
+#ifndef BRIEFC_RENDER_LATEX_H
+#define BRIEFC_RENDER_LATEX_H
+
+#include <stddef.h>
+
+#include "../base/diag.h"
+#include "../read/style.h"
+#include "../transform/doc.h"
+
+/* Writes the tree as LaTeX source: a standard class, a preamble of well-known packages that
+ * maps the style (page, fonts, block styles, running heads), one paragraph per line. TeX
+ * does its own layout: the laid-out pages are not used. Returns 0 and sets *out
+ * (malloc'd, NUL-terminated) and *len. Nothing from the source can act as TeX markup. */
+int tex_render(const struct doc *doc, const struct style *s, struct diags *d, char **out,
+	size_t *len);
+
+#endif

@@ -323,6 +323,20 @@ long date_key(int y, int m, int d)
 	return (long)y * 10000 + m * 100 + d;
 }
 
+long date_days(const char *iso)
+{
+	int y, m, d, p;
+	if (iso == NULL || !date_parse(iso, &y, &m, &d, &p))
+		return 0;
+	/* days from the civil calendar (proleptic Gregorian), after Howard Hinnant */
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
 void date_format(const char *iso, char *out, size_t n)
 {
 	static const char *months[12] = {"January", "February", "March", "April", "May", "June",

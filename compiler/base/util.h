@@ -54,6 +54,8 @@ int utf8_valid(const char *s, size_t n);
  * *precision is 1 (year), 2 (month) or 3 (day); the key orders dates as the first day. */
 int date_parse(const char *s, int *y, int *m, int *d, int *precision);
 long date_key(int y, int m, int d);
+/* Days since 1970-01-01 of the first day a date (of any precision) names; 0 if invalid. */
+long date_days(const char *iso);
 /* Writes "10 November 2020", "November 2020" or "2020" (no-break spaces) into out (>= 32 bytes). */
 void date_format(const char *iso, char *out, size_t n);
 

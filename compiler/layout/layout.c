@@ -437,20 +437,6 @@ static void S_toc_fill(struct lay_ctx *st)
 
 #define S_TL_LANES 5 /* label rows above the axis before a timeline row is full */
 
-static long S_days(const char *iso)
-{
-	int y, m, d, p;
-	if (iso == NULL || !date_parse(iso, &y, &m, &d, &p))
-		return 0;
-	/* days from civil (proleptic Gregorian) */
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe;
-}
-
 struct S_tl {
 	const struct doc_node *n;
 	long day, end;           /* end: last day of a range, else day */
@@ -529,8 +515,8 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 		if (c->type != DOC_ITEM || c->date == NULL)
 			continue;
 		it[k].n = c;
-		it[k].day = S_days(c->date);
-		it[k].end = c->date_end ? S_days(c->date_end) : it[k].day;
+		it[k].day = date_days(c->date);
+		it[k].end = c->date_end ? date_days(c->date_end) : it[k].day;
 		char when[64];
 		date_format(c->date, when, sizeof when);
 		it[k].label = S_owned_para(st);
@@ -548,7 +534,7 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 			it[j] = it[j - 1];
 			it[j - 1] = t;
 		}
-	long axis_end = tl->date_end ? S_days(tl->date_end) : 0;
+	long axis_end = tl->date_end ? date_days(tl->date_end) : 0;
 	double x0 = 6, x1 = st->col_w - 6;
 	double lane_h = b->leading + 2, tick_size = b->size * 0.9;
 	struct style_color grey = {0.55, 0.55, 0.55}, red = {0.62, 0.12, 0.12};
@@ -643,7 +629,7 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 					y++;
 				}
 				snprintf(first, sizeof first, "%04d-%02d-01", y, m);
-				long day = S_days(first);
+				long day = date_days(first);
 				if (day > hi)
 					break;
 				if ((m - 1) % step != 0)

@@ -26,7 +26,7 @@ struct S_tex {
 	const char **targets;        /* anchors something links to, sorted */
 	size_t ntargets;
 	enum S_family *family;       /* per style font: how the preamble names it */
-	int lists, tables, quotes, rule, marks, notes, toc, multicols, maxlevel;
+	int lists, tables, quotes, rule, marks, notes, toc, multicols, maxlevel, tikz;
 	int in_quote, env_depth, in_columns, notecount;
 };
 
@@ -422,6 +422,125 @@ static int S_all_inline(const struct doc_node *n)
 	return 1;
 }
 
+/* ---- the timeline, drawn with TikZ ---- */
+
+#define S_TL_ROW 6 /* items per picture: each label on a level of its own, no overlaps */
+
+/* One picture per row of items, like the PDF's rows: an axis across the line, month ticks,
+ * markers (squares for events and statements, diamonds for deadlines, a dot for the
+ * signing), ranges as bars, and each label on its own level with a leader to its marker. */
+static void S_timeline(struct S_tex *t, const struct doc_node *n)
+{
+	struct buf *b = t->b;
+	const struct doc_node *items[4096];
+	int count = 0;
+	for (const struct doc_node *c = n->first; c && count < 4096; c = c->next)
+		if (c->type == DOC_ITEM && c->date)
+			items[count++] = c;
+	for (int i = 1; i < count; i++) /* by date, stable */
+		for (int j = i; j > 0 && date_days(items[j - 1]->date) > date_days(items[j]->date); j--) {
+			const struct doc_node *x = items[j];
+			items[j] = items[j - 1];
+			items[j - 1] = x;
+		}
+	if (count == 0)
+		return;
+	t->tikz = 1;
+	t->rule = 1;
+	static const char *mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
+		"Oct", "Nov", "Dec"};
+	for (int from = 0; from < count; from += S_TL_ROW) {
+		int to = from + S_TL_ROW < count ? from + S_TL_ROW : count;
+		long lo = date_days(items[from]->date), hi = lo;
+		for (int i = from; i < to; i++) {
+			long e = date_days(items[i]->date_end ? items[i]->date_end : items[i]->date);
+			if (e > hi)
+				hi = e;
+		}
+		if (to == count && n->date_end && date_days(n->date_end) > hi)
+			hi = date_days(n->date_end);
+		double span = hi > lo ? (double)(hi - lo) : 1.0;
+		int lanes = to - from;
+		buf_puts(b, "\\par\\noindent\\begin{tikzpicture}[x=\\linewidth, y=1.25em, "
+			"font=\\sffamily\\scriptsize]\n");
+		buf_puts(b, "\\draw[briefRule, line width=0.8pt] (-0.01,0) -- (1.01,0);\n");
+		/* month ticks, labelled one in step */
+		int y, m, d, pr;
+		if (date_parse(items[from]->date, &y, &m, &d, &pr)) {
+			int step = span > 3 * 365 ? 12 : span > 18 * 31 ? 3 : 1;
+			double last = -1;
+			for (;;) {
+				if (++m > 12) {
+					m = 1;
+					y++;
+				}
+				char first[16];
+				snprintf(first, sizeof first, "%04d-%02d-01", y, m);
+				long day = date_days(first);
+				if (day > hi)
+					break;
+				if ((m - 1) % step != 0)
+					continue;
+				double x = 0.02 + 0.96 * (double)(day - lo) / span;
+				buf_puts(b, "\\draw[briefRule, line width=0.4pt] (");
+				S_num(b, x);
+				buf_puts(b, ",0.12) -- (");
+				S_num(b, x);
+				buf_puts(b, ",-0.12)");
+				if (x - last > 0.09) {
+					buf_printf(b, " node[below, text=gray] {%s %d}", mon[m - 1], y);
+					last = x;
+				}
+				buf_puts(b, ";\n");
+			}
+		}
+		for (int i = from; i < to; i++) {
+			const struct doc_node *it = items[i];
+			double x = 0.02 + 0.96 * (double)(date_days(it->date) - lo) / span;
+			int lane = lanes - (i - from); /* the earliest item highest */
+			const char *cls = it->cls ? it->cls : "event";
+			if (it->date_end) {
+				double xe = 0.02 + 0.96 * (double)(date_days(it->date_end) - lo) / span;
+				buf_puts(b, "\\draw[briefLink, line width=3pt] (");
+				S_num(b, x);
+				buf_puts(b, ",0) -- (");
+				S_num(b, xe);
+				buf_puts(b, ",0);\n");
+			}
+			buf_puts(b, "\\draw[gray, line width=0.3pt] (");
+			S_num(b, x);
+			buf_printf(b, ",0) -- (");
+			S_num(b, x);
+			buf_printf(b, ",%d);\n", lane);
+			int deadline = strcmp(cls, "deadline") == 0, pending = strcmp(cls, "pending") == 0;
+			buf_puts(b, deadline || pending ? "\\filldraw[fill=" : "\\fill[");
+			buf_puts(b, deadline ? "briefDeadline, draw=briefDeadline" : pending ? "white, draw=briefDeadline"
+				: "briefLink");
+			buf_puts(b, "] (");
+			S_num(b, x);
+			if (deadline || pending)
+				buf_puts(b, ",0) +(0,3pt) -- +(3pt,0) -- +(0,-3pt) -- +(-3pt,0) -- cycle;\n");
+			else if (strcmp(cls, "signing") == 0)
+				buf_puts(b, ",0) circle (2.5pt);\n");
+			else
+				buf_puts(b, ",0) +(-2pt,-2pt) rectangle +(2pt,2pt);\n");
+			/* the label reads away from the nearer edge */
+			buf_printf(b, "\\node[anchor=%s, inner sep=1pt] at (", x > 0.5 ? "south east" : "south west");
+			S_num(b, x);
+			buf_printf(b, ",%d) {", lane);
+			char when[64];
+			date_format(it->date, when, sizeof when);
+			buf_puts(b, "\\textbf{");
+			tex_esc_text(b, when, 0);
+			buf_puts(b, "}\\enspace ");
+			for (const struct doc_node *c = it->first; c; c = c->next)
+				S_inline(t, c, 0);
+			buf_puts(b, "};\n");
+		}
+		buf_puts(b, "\\end{tikzpicture}\\par\\medskip\n\n");
+	}
+}
+
 static int S_all_items(const struct doc_node *n)
 {
 	for (const struct doc_node *c = n->first; c; c = c->next)
@@ -759,6 +878,9 @@ static void S_block(struct S_tex *t, const struct doc_node *n)
 	case DOC_TOC:
 		S_toc(t);
 		return;
+	case DOC_TIMELINE:
+		S_timeline(t, n);
+		return;
 	case DOC_IMAGE:
 		/* The .tex reads no file but its fonts: a picture is represented by its caption. */
 		S_para(t, n, "caption");
@@ -961,6 +1083,8 @@ static void S_template(struct buf *b, struct S_tex *t, const char *s, size_t n)
 			text = doc->title ? doc->title : "";
 		else if (k == 14 && strncmp(f, "classification", k) == 0)
 			text = doc->classification ? doc->classification : "";
+		else if (k == 5 && strncmp(f, "as-of", k) == 0)
+			text = doc->as_of ? doc->as_of : "";
 		else if (k == 4 && strncmp(f, "date", k) == 0) {
 			date[0] = '\0';
 			if (doc->date)
@@ -1119,6 +1243,8 @@ static void S_preamble(struct buf *p, struct S_tex *t)
 		buf_puts(p, "\\usepackage{array}\n\\usepackage{longtable}\n\\usepackage{booktabs}\n");
 	if (t->multicols)
 		buf_puts(p, "\\usepackage{multicol}\n");
+	if (t->tikz)
+		buf_puts(p, "\\usepackage{tikz}\n\\definecolor{briefDeadline}{HTML}{9E1F1F}\n");
 	buf_puts(p, "\\usepackage{hyperref}\n\\hypersetup{\n");
 	struct {
 		const char *key, *value;

@@ -266,8 +266,8 @@ def latex_briefing_same_words(ctx):
         b = words(pdf_text(pdf), [short])
         sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
         same = sum(m.size for m in sm.get_matching_blocks())
-        # (0.92: the timeline, a drawing in the PDF, is a plain list in the .tex so far)
-        check(same >= 0.92 * len(a) and same >= 0.92 * len(b),
+        # (not all: the timeline's labels sit in lanes in a different order in each drawing)
+        check(same >= 0.95 * len(a) and same >= 0.95 * len(b),
               f"{engine}: only {same} words of {len(a)} (libharu) and {len(b)} (LaTeX) in the same order")
         # and no text is lost: what is out of order (a footnote that falls on another page)
         # is elsewhere; only the contents' page numbers and the timeline's axis may lack

@@ -12,6 +12,7 @@ const lib_sources = [_][]const u8{
     "compiler/base/util.c",
     "compiler/base/diag.c",
     "compiler/base/output.c",
+    "compiler/base/sha256.c",
     "compiler/read/xmlread.c",
     "compiler/read/style.c",
     "compiler/read/image.c",
@@ -81,7 +82,8 @@ pub fn build(b: *std.Build) void {
     const unit = b.addExecutable(.{ .name = "briefc-unit", .root_module = umod });
     const install_unit = b.addInstallArtifact(unit, .{});
 
-    // run: every source in sources/ with the default style into output/.
+    // run: every source in sources/ with the default style into output/: the full briefing
+    // and a report on every topic.
     const run_step = b.step("run", "Compile every source in sources/ into output/");
     var dir = b.build_root.handle.openDir("sources", .{ .iterate = true }) catch @panic("no sources/ directory");
     defer dir.close();
@@ -99,7 +101,7 @@ pub fn build(b: *std.Build) void {
     for (names.items) |name| {
         const r = b.addRunArtifact(exe);
         r.setCwd(b.path("."));
-        r.addArgs(&.{ "build", b.fmt("sources/{s}", .{name}), "--out", "output" });
+        r.addArgs(&.{ "build", b.fmt("sources/{s}", .{name}), "--out", "output", "--all-topics" });
         r.has_side_effects = true;
         run_step.dependOn(&r.step);
     }

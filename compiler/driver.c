@@ -1,6 +1,9 @@
-/* driver.c: runs the pipeline (read, check, transform, layout, render, write) for one source. */
+/* driver.c: runs the pipeline (read, check, transform, layout, render, write) for a source:
+ * one report, a set of topic reports and dated snapshots in parallel, or an archive. */
+#define _POSIX_C_SOURCE 200809L
 #include "driver.h"
 #include "base/output.h"
+#include "base/sha256.h"
 #include "base/util.h"
 #include "layout/font.h"
 #include "layout/layout.h"
@@ -11,9 +14,14 @@
 #include "render/render_pdf.h"
 #include "transform/transform.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* "dir/name.xml" -> "name" */
 static char *S_stem(const char *path)
@@ -25,13 +33,13 @@ static char *S_stem(const char *path)
 	return xstrndup(base, n);
 }
 
-/* Writes DIR/STEM.EXT atomically and prints its path on out (when not NULL). */
-static int S_write(struct diags *d, const char *dir, const char *stem, const char *ext,
+/* Writes DIR/NAME.EXT atomically and prints its path on out (when not NULL). */
+static int S_write(struct diags *d, const char *dir, const char *name, const char *ext,
 	const void *data, size_t len, FILE *out)
 {
 	char msg[512];
 	struct buf path = {0};
-	buf_printf(&path, "%s/%s.%s", dir, stem, ext);
+	buf_printf(&path, "%s/%s.%s", dir, name, ext);
 	int rc = out_write_atomic(path.data, data, len, msg, sizeof msg);
 	if (rc != 0)
 		diag_emit(d, D_OUT_WRITE, NULL, 0, 0, msg);
@@ -39,6 +47,15 @@ static int S_write(struct diags *d, const char *dir, const char *stem, const cha
 		fprintf(out, "%s\n", path.data);
 	buf_free(&path);
 	return rc;
+}
+
+static int S_worst(int a, int b)
+{
+	if (a == EXIT_IO || b == EXIT_IO)
+		return EXIT_IO;
+	if (a == EXIT_USAGE || b == EXIT_USAGE)
+		return EXIT_USAGE;
+	return a > b ? a : b;
 }
 
 static int S_finish(struct diags *d, FILE *err, int code)
@@ -52,89 +69,737 @@ static int S_finish(struct diags *d, FILE *err, int code)
 	return code;
 }
 
+static int S_usage(FILE *err, const char *fmt, const char *a, const char *b)
+{
+	fputs("briefc: error: ", err);
+	fprintf(err, fmt, a, b);
+	fputc('\n', err);
+	return EXIT_USAGE;
+}
+
+/* ---- what every report of a run shares: the style, the model, the fonts ---- */
+
+struct S_loaded {
+	struct style *s;
+	struct model *m;
+	struct fonts *f;
+};
+
+static int S_load(const struct drv_options *o, struct S_loaded *ld, struct diags *d)
+{
+	xmlread_init();
+	ld->s = style_load(o->style, d);
+	ld->m = model_load(o->source, d);
+	ld->f = ld->s ? font_open(ld->s, o->style ? o->style : "(built-in style)", d) : NULL;
+	return ld->s && ld->m && ld->f;
+}
+
+static void S_unload(struct S_loaded *ld)
+{
+	font_close(ld->f);
+	model_free(ld->m);
+	style_free(ld->s);
+}
+
+/* Checks --topic and --as-of against the source: usage errors (exit 2) when wrong. */
+static int S_check_args(const struct drv_options *o, const struct model *m, FILE *err)
+{
+	for (int i = 0; i < o->ntopics; i++) {
+		if (model_topic(m, o->topics[i]) != NULL)
+			continue;
+		struct buf known = {0};
+		for (int k = 0; k < m->ntopics; k++)
+			buf_printf(&known, "%s%s", k ? ", " : "", m->topics[k].id);
+		S_usage(err, "unknown topic '%s'; the source's topics are: %s", o->topics[i],
+			known.data ? known.data : "(none)");
+		buf_free(&known);
+		return EXIT_USAGE;
+	}
+	int y, mo, d, p;
+	long signed_key = date_parse(m->signed_date, &y, &mo, &d, &p) ? date_key(y, mo, d) : 0;
+	for (int i = 0; i < o->ndates; i++) {
+		if (!date_parse(o->dates[i], &y, &mo, &d, &p) || p != 3)
+			return S_usage(err, "--as-of '%s' is not a date (YYYY-MM-DD)%s", o->dates[i], "");
+		if (date_key(y, mo, d) < signed_key) {
+			char when[64];
+			date_format(m->signed_date, when, sizeof when);
+			for (char *c = when; *c; c++) /* no-break spaces read badly in a terminal */
+				if ((unsigned char)c[0] == 0xC2 && (unsigned char)c[1] == 0xA0) {
+					c[0] = ' ';
+					memmove(c + 1, c + 2, strlen(c + 2) + 1);
+				}
+			return S_usage(err, "--as-of %s is before the agreement was signed (%s)",
+				o->dates[i], when);
+		}
+	}
+	return EXIT_OK;
+}
+
+/* ---- jobs: one report each ---- */
+
+struct S_job {
+	const char **topics;
+	int ntopics;
+	const char *as_of;
+	char *dir;  /* where its files go */
+	char *name; /* <stem>[.<topic>+<topic>][.<date>] */
+};
+
+/* Makes one report and writes its files; diagnostics into d, paths onto out. */
+static int S_run_job(const struct S_loaded *ld, const struct drv_options *o,
+	const struct S_job *j, struct diags *d, FILE *out)
+{
+	struct xf_options xo = {.numbering = (int)ld->s->numbering, .topics = j->topics,
+		.ntopics = j->ntopics, .as_of = j->as_of};
+	struct doc *doc = xf_briefing(ld->m, &xo);
+	int code = EXIT_OK;
+	if (o->dump == DUMP_TREE) {
+		doc_dump(doc, out);
+		doc_free(doc);
+		return code;
+	}
+	/* The PDF comes from the laid-out pages, the .tex from the tree (TeX lays it out). */
+	int need_layout = o->pdf || o->stats || o->dump == DUMP_LAYOUT;
+	struct layout *l = need_layout ? lay_run(doc, ld->s, ld->f, ld->m->file, d) : NULL;
+	if (o->stats && l) {
+		const struct lay_stats *t = &l->stats;
+		fprintf(out, "%s: pages %d, lines %d, hyphenated %d, loose %d, tight %d, "
+			"overfull %d, emergency %d\n", j->name, l->npages, t->lines, t->hyphenated,
+			t->loose, t->tight, t->overfull, t->emergency);
+	}
+	if (o->dump == DUMP_LAYOUT) {
+		lay_dump(l, ld->f, out);
+	} else if (o->pdf || o->tex) {
+		char msg[512];
+		if (out_mkdirs(j->dir, msg, sizeof msg) != 0) {
+			diag_emit(d, D_OUT_WRITE, NULL, 0, 0, msg);
+			code = EXIT_IO;
+		}
+		if (code == EXIT_OK && o->pdf) {
+			unsigned char *pdf = NULL;
+			size_t len = 0;
+			if (pdf_render(l, doc, ld->f, ld->m->file, d, &pdf, &len) != 0)
+				code = EXIT_IO;
+			else if (S_write(d, j->dir, j->name, "pdf", pdf, len, o->quiet ? NULL : out) != 0)
+				code = EXIT_IO;
+			free(pdf);
+		}
+		if (code == EXIT_OK && o->tex) {
+			char *tex = NULL;
+			size_t len = 0;
+			if (tex_render(doc, ld->s, d, &tex, &len) != 0)
+				code = EXIT_IO;
+			else if (S_write(d, j->dir, j->name, "tex", tex, len, o->quiet ? NULL : out) != 0)
+				code = EXIT_IO;
+			free(tex);
+		}
+	}
+	lay_free(l);
+	doc_free(doc);
+	return code;
+}
+
+static void S_copy(FILE *from, FILE *to)
+{
+	char buf[8192];
+	size_t n;
+	rewind(from);
+	while ((n = fread(buf, 1, sizeof buf, from)) > 0)
+		fwrite(buf, 1, n, to);
+}
+
+static int S_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
+/* Runs the jobs, up to o->jobs at once in child processes that share the loaded inputs
+ * (copy on write); what each prints is shown in job order, so the output of a parallel run
+ * equals the serial one. Returns the worst exit code. */
+static int S_run_jobs(const struct S_loaded *ld, const struct drv_options *o, struct S_job *jobs,
+	int n, FILE *out, FILE *err)
+{
+	int width = o->jobs > 0 ? o->jobs : S_cpus();
+	int code = EXIT_OK;
+	if (width <= 1 || n <= 1) {
+		for (int i = 0; i < n; i++) {
+			struct diags d = {0};
+			int c = S_run_job(ld, o, &jobs[i], &d, out);
+			code = S_worst(code, S_finish(&d, err, c));
+		}
+		return code;
+	}
+	FILE **outs = xcalloc((size_t)n, sizeof *outs), **errs = xcalloc((size_t)n, sizeof *errs);
+	pid_t *pids = xcalloc((size_t)n, sizeof *pids);
+	int *codes = xcalloc((size_t)n, sizeof *codes);
+	int next = 0, running = 0, done = 0;
+	fflush(out);
+	fflush(err);
+	while (done < n) {
+		while (running < width && next < n) {
+			int i = next++;
+			outs[i] = tmpfile();
+			errs[i] = tmpfile();
+			if (outs[i] == NULL || errs[i] == NULL) {
+				fprintf(err, "briefc: error: cannot create a temporary file: %s\n", strerror(errno));
+				codes[i] = EXIT_IO;
+				done++;
+				continue;
+			}
+			pid_t pid = fork();
+			if (pid == 0) {
+				struct diags d = {0};
+				int c = S_run_job(ld, o, &jobs[i], &d, outs[i]);
+				c = S_finish(&d, errs[i], c);
+				fflush(outs[i]);
+				fflush(errs[i]);
+				_exit(c);
+			}
+			if (pid < 0) {
+				fprintf(err, "briefc: error: cannot start a worker: %s\n", strerror(errno));
+				codes[i] = EXIT_IO;
+				done++;
+				continue;
+			}
+			pids[i] = pid;
+			running++;
+		}
+		if (running == 0)
+			break;
+		int status;
+		pid_t pid = waitpid(-1, &status, 0);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			if (pids[i] != pid)
+				continue;
+			codes[i] = WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_IO;
+			if (!WIFEXITED(status))
+				fprintf(errs[i], "briefc: error: the worker for %s ended abnormally\n", jobs[i].name);
+			pids[i] = 0;
+		}
+		running--;
+		done++;
+	}
+	for (int i = 0; i < n; i++) {
+		if (outs[i]) {
+			S_copy(outs[i], out);
+			fclose(outs[i]);
+		}
+		if (errs[i]) {
+			S_copy(errs[i], err);
+			fclose(errs[i]);
+		}
+		code = S_worst(code, codes[i]);
+	}
+	free(outs);
+	free(errs);
+	free(pids);
+	free(codes);
+	return code;
+}
+
+/* The reports a build makes: one per topic set (the union given, or the full briefing and
+ * every topic) and date, in a fixed order; --shard keeps every N-th from the I-th. */
+static struct S_job *S_plan(const struct drv_options *o, const struct model *m, const char *dir,
+	int *njobs)
+{
+	char *stem = S_stem(o->source);
+	int nsets = o->all_topics ? 1 + m->ntopics : 1;
+	int ndates = o->ndates > 0 ? o->ndates : 1;
+	struct S_job *jobs = xcalloc((size_t)(nsets * ndates), sizeof *jobs);
+	int n = 0, k = 0;
+	for (int d = 0; d < ndates; d++) {
+		for (int t = 0; t < nsets; t++, k++) {
+			if (o->shard_n > 0 && k % o->shard_n != o->shard_i - 1)
+				continue;
+			struct S_job *j = &jobs[n++];
+			if (o->all_topics && t > 0) {
+				j->topics = &m->topics[t - 1].id;
+				j->ntopics = 1;
+			} else if (!o->all_topics) {
+				j->topics = o->topics;
+				j->ntopics = o->ntopics;
+			}
+			j->as_of = o->ndates > 0 ? o->dates[d] : NULL;
+			struct buf name = {0};
+			buf_puts(&name, stem);
+			for (int i = 0; i < j->ntopics; i++)
+				buf_printf(&name, "%s%s", i ? "+" : ".", j->topics[i]);
+			if (j->as_of)
+				buf_printf(&name, ".%s", j->as_of);
+			j->name = name.data;
+			j->dir = xstrdup(dir);
+		}
+	}
+	free(stem);
+	*njobs = n;
+	return jobs;
+}
+
+static void S_free_jobs(struct S_job *jobs, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(jobs[i].name);
+		free(jobs[i].dir);
+	}
+	free(jobs);
+}
+
 int drv_check(const struct drv_options *o, FILE *err)
 {
 	struct diags d = {0};
-	xmlread_init();
-	struct style *s = style_load(o->style, &d);
-	struct model *m = model_load(o->source, &d);
-	int code = (s && m) ? EXIT_OK : EXIT_INVALID;
-	if (s != NULL && code == EXIT_OK) {
-		struct fonts *f = font_open(s, o->style ? o->style : "(built-in style)", &d);
-		if (f == NULL)
-			code = EXIT_INVALID;
-		font_close(f);
-	}
-	model_free(m);
-	style_free(s);
+	struct S_loaded ld = {0};
+	int code = S_load(o, &ld, &d) ? EXIT_OK : EXIT_INVALID;
+	S_unload(&ld);
 	return S_finish(&d, err, code);
 }
 
 int drv_build(const struct drv_options *o, FILE *out, FILE *err)
 {
 	struct diags d = {0};
-	xmlread_init();
-	const char *style_name = o->style ? o->style : "(built-in style)";
+	struct S_loaded ld = {0};
 	/* Read everything first so one run reports every problem of both inputs. */
-	struct style *s = style_load(o->style, &d);
-	struct model *m = model_load(o->source, &d);
-	struct fonts *f = s ? font_open(s, style_name, &d) : NULL;
-	if (s == NULL || m == NULL || f == NULL) {
-		font_close(f);
-		model_free(m);
-		style_free(s);
+	if (!S_load(o, &ld, &d)) {
+		S_unload(&ld);
 		return S_finish(&d, err, EXIT_INVALID);
 	}
-	struct xf_options xo = {.numbering = (int)s->numbering};
-	struct doc *doc = xf_briefing(m, &xo);
-	int code = EXIT_OK;
-	if (o->dump == DUMP_TREE) {
-		doc_dump(doc, out);
-	} else {
-		/* The PDF comes from the laid-out pages, the .tex from the tree (TeX lays it out). */
-		int need_layout = o->pdf || o->stats || o->dump == DUMP_LAYOUT;
-		struct layout *l = need_layout ? lay_run(doc, s, f, m->file, &d) : NULL;
-		if (o->stats) {
-			const struct lay_stats *t = &l->stats;
-			fprintf(out, "%s: pages %d, lines %d, hyphenated %d, loose %d, tight %d, "
-				"overfull %d, emergency %d\n", o->source, l->npages, t->lines, t->hyphenated,
-				t->loose, t->tight, t->overfull, t->emergency);
-		}
-		if (o->dump == DUMP_LAYOUT) {
-			lay_dump(l, f, out);
-		} else if (o->pdf || o->tex) {
-			const char *dir = o->outdir ? o->outdir : "output";
-			char msg[512];
-			char *stem = S_stem(o->source);
-			if (out_mkdirs(dir, msg, sizeof msg) != 0) {
-				diag_emit(&d, D_OUT_WRITE, NULL, 0, 0, msg);
-				code = EXIT_IO;
-			}
-			if (code == EXIT_OK && o->pdf) {
-				unsigned char *pdf = NULL;
-				size_t len = 0;
-				if (pdf_render(l, doc, f, m->file, &d, &pdf, &len) != 0)
-					code = EXIT_IO;
-				else if (S_write(&d, dir, stem, "pdf", pdf, len, o->quiet ? NULL : out) != 0)
-					code = EXIT_IO;
-				free(pdf);
-			}
-			if (code == EXIT_OK && o->tex) {
-				char *tex = NULL;
-				size_t len = 0;
-				if (tex_render(doc, s, &d, &tex, &len) != 0)
-					code = EXIT_IO;
-				else if (S_write(&d, dir, stem, "tex", tex, len, o->quiet ? NULL : out) != 0)
-					code = EXIT_IO;
-				free(tex);
-			}
-			free(stem);
-		}
-		lay_free(l);
+	int code = S_finish(&d, err, EXIT_OK); /* warnings of reading, once */
+	int bad = S_check_args(o, ld.m, err);
+	if (bad != EXIT_OK) {
+		S_unload(&ld);
+		return bad;
 	}
-	doc_free(doc);
-	font_close(f);
+	int n;
+	struct S_job *jobs = S_plan(o, ld.m, o->outdir ? o->outdir : "output", &n);
+	if (o->dump != DUMP_NONE && n > 1) {
+		S_free_jobs(jobs, n);
+		S_unload(&ld);
+		return S_usage(err, "--dump makes one report: not with --all-topics or several dates%s%s", "", "");
+	}
+	code = S_worst(code, S_run_jobs(&ld, o, jobs, n, out, err));
+	S_free_jobs(jobs, n);
+	S_unload(&ld);
+	return code;
+}
+
+int drv_topics(const struct drv_options *o, FILE *out, FILE *err)
+{
+	struct diags d = {0};
+	xmlread_init();
+	struct model *m = model_load(o->source, &d);
+	if (m == NULL)
+		return S_finish(&d, err, EXIT_INVALID);
+	size_t w = 2;
+	for (int i = 0; i < m->ntopics; i++)
+		if (strlen(m->topics[i].id) > w)
+			w = strlen(m->topics[i].id);
+	for (int i = 0; i < m->ntopics; i++)
+		fprintf(out, "%-*s  %3d  %s\n", (int)w, m->topics[i].id, xf_topic_items(m, m->topics[i].id),
+			m->topics[i].label);
 	model_free(m);
-	style_free(s);
-	return S_finish(&d, err, code);
+	return S_finish(&d, err, EXIT_OK);
+}
+
+/* ---- dates of a series ---- */
+
+const char **drv_series(const char *every, const char *from, const char *to, int *n, char *err,
+	size_t errsize)
+{
+	int y, m, d, p, y2, m2, d2;
+	if (every == NULL || from == NULL || to == NULL) {
+		snprintf(err, errsize, "--every needs --from and --to");
+		return NULL;
+	}
+	if (!date_parse(from, &y, &m, &d, &p) || p != 3 || !date_parse(to, &y2, &m2, &d2, &p) || p != 3) {
+		snprintf(err, errsize, "--from and --to take dates (YYYY-MM-DD)");
+		return NULL;
+	}
+	int step_days = strcmp(every, "day") == 0 ? 1 : strcmp(every, "week") == 0 ? 7 : 0;
+	if (step_days == 0 && strcmp(every, "month") != 0) {
+		snprintf(err, errsize, "--every '%s' is not one of day, week, month", every);
+		return NULL;
+	}
+	long end = date_days(to), start = date_days(from);
+	if (end < start) {
+		snprintf(err, errsize, "--to %s is before --from %s", to, from);
+		return NULL;
+	}
+	const char **v = NULL;
+	int k = 0;
+	for (int i = 0;; i++) {
+		char iso[16];
+		if (step_days) {
+			/* walk days from the start */
+			long day = start + (long)i * step_days;
+			if (day > end)
+				break;
+			int yy = y, mm = m, dd = d;
+			long cur = start;
+			while (cur < day) { /* small steps; series are short */
+				dd++;
+				static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+				int ml = len[mm - 1] + (mm == 2 && ((yy % 4 == 0 && yy % 100 != 0) || yy % 400 == 0));
+				if (dd > ml) {
+					dd = 1;
+					if (++mm > 12) {
+						mm = 1;
+						yy++;
+					}
+				}
+				cur++;
+			}
+			snprintf(iso, sizeof iso, "%04d-%02d-%02d", yy, mm, dd);
+		} else {
+			int mm = m - 1 + i, yy = y + mm / 12;
+			mm = mm % 12 + 1;
+			static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+			int ml = len[mm - 1] + (mm == 2 && ((yy % 4 == 0 && yy % 100 != 0) || yy % 400 == 0));
+			snprintf(iso, sizeof iso, "%04d-%02d-%02d", yy, mm, d < ml ? d : ml);
+			if (date_days(iso) > end)
+				break;
+		}
+		if (k >= 10000) {
+			snprintf(err, errsize, "the series has more than 10000 dates");
+			free(v);
+			return NULL;
+		}
+		v = xrealloc(v, (size_t)(k + 1) * sizeof *v);
+		v[k++] = xstrdup(iso);
+	}
+	*n = k;
+	return v;
+}
+
+/* ---- the archive ---- */
+
+static void S_rmtree(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	if (dp != NULL) {
+		struct dirent *e;
+		while ((e = readdir(dp)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			struct buf p = {0};
+			buf_printf(&p, "%s/%s", dir, e->d_name);
+			unlink(p.data);
+			buf_free(&p);
+		}
+		closedir(dp);
+	}
+	rmdir(dir);
+}
+
+static int S_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of the files in dir, sorted (manifest.json left out). */
+static char **S_listdir(const char *dir, int *n)
+{
+	*n = 0;
+	DIR *dp = opendir(dir);
+	if (dp == NULL)
+		return NULL;
+	char **v = NULL;
+	struct dirent *e;
+	while ((e = readdir(dp)) != NULL) {
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "manifest.json") == 0)
+			continue;
+		v = xrealloc(v, (size_t)(*n + 1) * sizeof *v);
+		v[(*n)++] = xstrdup(e->d_name);
+	}
+	closedir(dp);
+	if (*n > 0)
+		qsort(v, (size_t)*n, sizeof *v, S_cmp_str);
+	return v;
+}
+
+static void S_json_str(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c < 0x20)
+			buf_printf(b, "\\u%04x", c);
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}
+
+/* manifest.json: the inputs' digests and every file with its size and digest, one file a
+ * line, in name order: the same inputs give the same bytes. */
+static int S_manifest(const char *dir, const struct drv_options *o, const char *date,
+	struct buf *out)
+{
+	char src[65], sty[65];
+	if (sha256_file(o->source, src, NULL) != 0 || style_digest(o->style, sty) != 0)
+		return -1;
+	const char *base = strrchr(o->source, '/');
+	buf_printf(out, "{\n  \"briefc\": \"%s\",\n  \"as_of\": \"%s\",\n  \"source\": {\"name\": ",
+		BRIEFC_VERSION, date);
+	S_json_str(out, base ? base + 1 : o->source);
+	buf_printf(out, ", \"sha256\": \"%s\"},\n  \"style\": {\"name\": ", src);
+	S_json_str(out, o->style ? o->style : "briefing");
+	buf_printf(out, ", \"sha256\": \"%s\"},\n  \"files\": [\n", sty);
+	int n;
+	char **names = S_listdir(dir, &n);
+	for (int i = 0; i < n; i++) {
+		struct buf p = {0};
+		buf_printf(&p, "%s/%s", dir, names[i]);
+		char hex[65];
+		long long size = 0;
+		int rc = sha256_file(p.data, hex, &size);
+		buf_free(&p);
+		if (rc != 0)
+			return -1;
+		buf_puts(out, "    {\"name\": ");
+		S_json_str(out, names[i]);
+		buf_printf(out, ", \"size\": %lld, \"sha256\": \"%s\"}%s\n", size, hex, i + 1 < n ? "," : "");
+		free(names[i]);
+	}
+	free(names);
+	buf_puts(out, "  ]\n}\n");
+	return 0;
+}
+
+static char *S_slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	struct buf b = {0};
+	char tmp[8192];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		buf_put(&b, tmp, n);
+	fclose(f);
+	return b.data ? b.data : xstrdup("");
+}
+
+/* The manifest's file lines ("name" -> line) for comparing two snapshots. */
+static const char *S_entry(const char *manifest, const char *name)
+{
+	struct buf key = {0};
+	buf_puts(&key, "{\"name\": ");
+	S_json_str(&key, name);
+	const char *at = strstr(manifest, key.data);
+	buf_free(&key);
+	return at;
+}
+
+static int S_same_line(const char *a, const char *b)
+{
+	while (*a && *a != '\n' && *a == *b)
+		a++, b++;
+	return (*a == '\n' || *a == '\0') && (*b == '\n' || *b == '\0');
+}
+
+/* What would change: files whose entries differ or exist on one side only; the inputs. */
+static void S_changes(const char *old, const char *new, struct buf *list)
+{
+	const char *keys[] = {"\"source\":", "\"style\":", "\"briefc\":"};
+	for (int i = 0; i < 3; i++) {
+		const char *a = strstr(old, keys[i]), *b = strstr(new, keys[i]);
+		if (!a || !b || !S_same_line(a, b))
+			buf_printf(list, "%s%.*s", list->len ? ", " : "", (int)strlen(keys[i]) - 3, keys[i] + 1);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		/* new entries that differ or are new; then old entries that are gone */
+		const char *scan = pass ? old : new;
+		const char *other = pass ? new : old;
+		const char *files = strstr(scan, "\"files\"");
+		for (const char *p = files ? strstr(files, "{\"name\": \"") : NULL; p;
+			p = strstr(p + 1, "{\"name\": \"")) {
+			const char *s = p + 10, *e = strchr(s, '"');
+			if (e == NULL)
+				break;
+			char *name = xstrndup(s, (size_t)(e - s));
+			const char *q = S_entry(other, name);
+			if (q == NULL || (pass == 0 && !S_same_line(p, q)))
+				buf_printf(list, "%s%s", list->len ? ", " : "", name);
+			free(name);
+		}
+	}
+}
+
+int drv_archive(const struct drv_options *o, FILE *out, FILE *err)
+{
+	if (o->ndates == 0)
+		return S_usage(err, "archive needs --as-of DATE (repeatable) or --every ... --from ... --to ...%s%s", "", "");
+	struct diags d = {0};
+	struct S_loaded ld = {0};
+	if (!S_load(o, &ld, &d)) {
+		S_unload(&ld);
+		return S_finish(&d, err, EXIT_INVALID);
+	}
+	int code = S_finish(&d, err, EXIT_OK);
+	int bad = S_check_args(o, ld.m, err);
+	if (bad != EXIT_OK) {
+		S_unload(&ld);
+		return bad;
+	}
+	char *stem = S_stem(o->source);
+	const char *root = o->outdir ? o->outdir : "output/archive";
+	for (int k = 0; k < o->ndates; k++) {
+		if (o->shard_n > 0 && k % o->shard_n != o->shard_i - 1)
+			continue;
+		const char *date = o->dates[k];
+		struct buf final = {0}, tmp = {0};
+		buf_printf(&final, "%s/%s/%s", root, stem, date);
+		buf_printf(&tmp, "%s/%s/.%s.tmp-%ld", root, stem, date, (long)getpid());
+		char msg[512];
+		S_rmtree(tmp.data);
+		if (out_mkdirs(tmp.data, msg, sizeof msg) != 0) {
+			fprintf(err, "briefc: error: %s\n", msg);
+			code = EXIT_IO;
+			buf_free(&final);
+			buf_free(&tmp);
+			break;
+		}
+		/* every report of the date, PDF and .tex, into the staging directory */
+		struct drv_options jo = *o;
+		jo.all_topics = 1;
+		jo.ntopics = 0;
+		jo.dates = &o->dates[k];
+		jo.ndates = 1;
+		jo.shard_n = 0;
+		jo.pdf = jo.tex = 1;
+		jo.quiet = 1;
+		jo.dump = DUMP_NONE;
+		int n;
+		struct S_job *jobs = S_plan(&jo, ld.m, tmp.data, &n);
+		int c = S_run_jobs(&ld, &jo, jobs, n, out, err);
+		S_free_jobs(jobs, n);
+		struct buf man = {0};
+		if (c == EXIT_OK && S_manifest(tmp.data, o, date, &man) != 0)
+			c = EXIT_IO;
+		if (c != EXIT_OK) {
+			S_rmtree(tmp.data);
+			code = S_worst(code, c);
+			buf_free(&man);
+			buf_free(&final);
+			buf_free(&tmp);
+			continue;
+		}
+		struct buf mpath = {0};
+		buf_printf(&mpath, "%s/manifest.json", tmp.data);
+		int wrote = out_write_atomic(mpath.data, man.data, man.len, msg, sizeof msg);
+		buf_free(&mpath);
+		struct buf oldm = {0};
+		buf_printf(&oldm, "%s/manifest.json", final.data);
+		char *old = S_slurp(oldm.data);
+		buf_free(&oldm);
+		struct stat st;
+		int exists = stat(final.data, &st) == 0;
+		if (wrote != 0) {
+			fprintf(err, "briefc: error: %s\n", msg);
+			S_rmtree(tmp.data);
+			code = EXIT_IO;
+		} else if (exists && old != NULL && strcmp(old, man.data) == 0) {
+			/* the same inputs give the same bytes: nothing to write */
+			S_rmtree(tmp.data);
+			fprintf(out, "%s: unchanged\n", final.data);
+		} else if (exists && !o->replace) {
+			struct buf list = {0};
+			if (old != NULL)
+				S_changes(old, man.data, &list);
+			fprintf(err, "%s: error: this snapshot exists and would change (%s); "
+				"use --replace to replace it\n", final.data,
+				list.data ? list.data : "its manifest is missing");
+			buf_free(&list);
+			S_rmtree(tmp.data);
+			code = S_worst(code, EXIT_INVALID);
+		} else {
+			/* publish the whole directory at once */
+			struct buf aside = {0};
+			buf_printf(&aside, "%s/%s/.%s.old-%ld", root, stem, date, (long)getpid());
+			if (exists && rename(final.data, aside.data) != 0) {
+				fprintf(err, "briefc: error: %s: %s\n", final.data, strerror(errno));
+				S_rmtree(tmp.data);
+				code = EXIT_IO;
+			} else if (rename(tmp.data, final.data) != 0) {
+				fprintf(err, "briefc: error: %s: %s\n", final.data, strerror(errno));
+				if (exists)
+					rename(aside.data, final.data);
+				S_rmtree(tmp.data);
+				code = EXIT_IO;
+			} else {
+				if (exists)
+					S_rmtree(aside.data);
+				fprintf(out, "%s%s\n", final.data, exists ? ": replaced" : "");
+			}
+			buf_free(&aside);
+		}
+		free(old);
+		buf_free(&man);
+		buf_free(&final);
+		buf_free(&tmp);
+	}
+	free(stem);
+	S_unload(&ld);
+	return code;
+}
+
+int drv_verify(const char *dir, FILE *out, FILE *err)
+{
+	struct buf mpath = {0};
+	buf_printf(&mpath, "%s/manifest.json", dir);
+	char *man = S_slurp(mpath.data);
+	buf_free(&mpath);
+	if (man == NULL) {
+		fprintf(err, "%s: error: no manifest.json to verify against\n", dir);
+		return EXIT_IO;
+	}
+	int problems = 0, files = 0;
+	const char *files_at = strstr(man, "\"files\"");
+	for (const char *p = files_at ? strstr(files_at, "{\"name\": \"") : NULL; p;
+		p = strstr(p + 1, "{\"name\": \"")) {
+		const char *s = p + 10, *e = strchr(s, '"');
+		const char *h = strstr(p, "\"sha256\": \"");
+		if (e == NULL || h == NULL)
+			break;
+		char *name = xstrndup(s, (size_t)(e - s));
+		char want[65];
+		snprintf(want, sizeof want, "%.64s", h + 11);
+		struct buf f = {0};
+		buf_printf(&f, "%s/%s", dir, name);
+		char got[65];
+		files++;
+		if (strchr(name, '/') != NULL) {
+			fprintf(err, "%s: error: the manifest names a file outside the snapshot\n", f.data);
+			problems++;
+		} else if (sha256_file(f.data, got, NULL) != 0) {
+			fprintf(err, "%s: error: missing\n", f.data);
+			problems++;
+		} else if (strcmp(got, want) != 0) {
+			fprintf(err, "%s: error: changed since it was archived (SHA-256 differs)\n", f.data);
+			problems++;
+		}
+		buf_free(&f);
+		free(name);
+	}
+	int n;
+	char **names = S_listdir(dir, &n);
+	for (int i = 0; i < n; i++) {
+		if (S_entry(man, names[i]) == NULL) {
+			fprintf(err, "%s/%s: error: not in the manifest\n", dir, names[i]);
+			problems++;
+		}
+		free(names[i]);
+	}
+	free(names);
+	free(man);
+	if (problems == 0)
+		fprintf(out, "%s: %d files verified\n", dir, files);
+	return problems ? EXIT_INVALID : EXIT_OK;
 }

@@ -2,6 +2,7 @@
 #include "style.h"
 #include "xmlread.h"
 #include "../base/util.h"
+#include "../base/sha256.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -510,4 +511,19 @@ const struct style_block *style_block(const struct style *s, const char *cls)
 		if (strcmp(s->blocks[i].cls, cls) == 0)
 			return &s->blocks[i];
 	return &s->blocks[0];
+}
+
+int style_digest(const char *path, char hex[65])
+{
+	const char *name = path ? path : "briefing";
+	if (path == NULL || (strchr(path, '/') == NULL && S_builtin_index(path) >= 0 &&
+		access(path, F_OK) != 0)) {
+		int i = S_builtin_index(name);
+		struct sha256 c;
+		sha256_init(&c);
+		sha256_update(&c, S_builtin[i].data, *S_builtin[i].len);
+		sha256_hex(&c, hex);
+		return 0;
+	}
+	return sha256_file(path, hex, NULL);
 }

@@ -65,6 +65,9 @@ struct style {
  * against the embedded schema and checking every value. Returns NULL with diagnostics. */
 struct style *style_load(const char *path, struct diags *d);
 void style_free(struct style *s);
+/* SHA-256 of the style's bytes as named on the command line (a file, or a built-in style by
+ * name; NULL: the default built-in). Returns -1 if it cannot be read. */
+int style_digest(const char *path, char hex[65]);
 
 /* The style for a block class; classes the sheet lacks use "body". Never NULL. */
 const struct style_block *style_block(const struct style *s, const char *cls);

@@ -690,6 +690,29 @@ static void S_fact(struct S_xf *x, struct doc_node *p, const char *label, const 
 	S_gen_text(x, p, arena_printf(&x->d->arena, "\u00A0%s", value));
 }
 
+/* What this report is (a topic report, a snapshot), under the title. */
+static void S_report_line(struct S_xf *x, struct doc_node *root)
+{
+	if (!S_topic_report(x) && !x->as_of)
+		return;
+	struct doc_node *p = S_para(x, root, "meta", 0);
+	p->flags |= DOC_GENERATED;
+	if (S_topic_report(x)) {
+		struct buf b = {0};
+		for (int k = 0; k < x->opt->ntopics; k++) {
+			const struct model_topic *t = model_topic(x->m, x->opt->topics[k]);
+			buf_printf(&b, "%s%s", k ? "; " : "", t ? t->label : x->opt->topics[k]);
+		}
+		S_fact(x, p, x->opt->ntopics > 1 ? "Topic report on" : "Topic report:",
+			arena_strdup(&x->d->arena, b.data));
+		buf_free(&b);
+	}
+	if (x->as_of) {
+		x->d->as_of = arena_printf(&x->d->arena, "Situation as of %s", S_date(x, x->opt->as_of));
+		S_fact(x, p, "Situation as of", S_date(x, x->opt->as_of));
+	}
+}
+
 static void S_title_block(struct S_xf *x, struct doc_node *root)
 {
 	const struct model *m = x->m;
@@ -712,6 +735,7 @@ static void S_title_block(struct S_xf *x, struct doc_node *root)
 		S_fact(x, au, m->nauthors > 1 ? "Authors" : "Author", arena_strdup(&x->d->arena, b.data));
 		buf_free(&b);
 	}
+	S_report_line(x, root);
 	if (m->abstract) {
 		for (xmlNodePtr c = m->abstract->children; c; c = c->next)
 			if (S_is(c, "p"))
@@ -1128,25 +1152,6 @@ struct doc *xf_briefing(const struct model *m, const struct xf_options *opt)
 	d->date = arena_strdup(&d->arena, opt && opt->as_of ? opt->as_of
 		: opt && opt->date ? opt->date : (m->revised ? m->revised : m->issued));
 	S_title_block(&x, root);
-	if (S_topic_report(&x) || x.as_of) {
-		/* what this report is, under the title */
-		struct doc_node *p = S_para(&x, root, "meta", 0);
-		p->flags |= DOC_GENERATED;
-		if (S_topic_report(&x)) {
-			struct buf b = {0};
-			for (int k = 0; k < opt->ntopics; k++) {
-				const struct model_topic *t = model_topic(m, opt->topics[k]);
-				buf_printf(&b, "%s%s", k ? "; " : "", t ? t->label : opt->topics[k]);
-			}
-			S_fact(&x, p, opt->ntopics > 1 ? "Topic report:" : "Topic report:",
-				arena_strdup(&d->arena, b.data));
-			buf_free(&b);
-		}
-		if (x.as_of) {
-			d->as_of = arena_printf(&d->arena, "Situation as of %s", S_date(&x, opt->as_of));
-			S_fact(&x, p, "Situation as of", S_date(&x, opt->as_of));
-		}
-	}
 	doc_add(d, root, DOC_TOC, 0)->flags |= DOC_GENERATED;
 	d->title = doc_plain_text(d, root->first);
 	d->short_title = arena_strdup(&d->arena, m->short_title);

@@ -1,0 +1,267 @@
+"""suite_reports.py: reports from one source: topic reports, dated snapshots, the archive,
+parallel and sharded batches, the timeline."""
+import hashlib
+import json
+import os
+import re
+import shutil
+import xml.etree.ElementTree as ET
+
+from harness import SOURCE, check, run, test
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def items_of(topics=None, as_of=None):
+    """What a report should hold, computed from the source itself: ids of terms, reactions,
+    events and statements."""
+    root = ET.parse(SOURCE).getroot()
+    signed = root.find("agreement/signed").get("date")
+
+    def tagged(el, extra=""):
+        if not topics:
+            return True
+        own = set((el.get("topics") or "").split()) | set(extra.split())
+        return bool(own & set(topics))
+
+    def dated(d):
+        if as_of is None or d is None:
+            return True
+        return d <= as_of if len(d) == 10 else (d + "-01" if len(d) == 7 else d + "-01-01") <= as_of
+
+    out = set()
+    for t in root.iter("term"):
+        if tagged(t):
+            out.add(t.get("id"))
+    for r in root.iter("reaction"):
+        if tagged(r) and dated(r.get("date") or r.get("from") or signed):
+            out.add(r.get("id"))
+    for th in root.iter("thread"):
+        for e in th.iter("event"):
+            if tagged(e, th.get("topics") or "") and dated(e.get("date") or e.get("from")):
+                out.add(e.get("id"))
+    for s in root.iter("statement"):
+        if tagged(s) and dated(s.get("date")):
+            out.add(s.get("id"))
+    return out
+
+
+def tree(ctx, *args):
+    r = run([ctx.briefc, "build", SOURCE, "--dump", "tree", *args], text=True)
+    check(r.returncode == 0, f"{args}: exit {r.returncode}: {r.stderr}")
+    return r.stdout
+
+
+def item_sections(dump):
+    """Anchors of the sections that present items (terms, reactions, events, statements)."""
+    ids = set()
+    kinds = {}
+    root = ET.parse(SOURCE).getroot()
+    for tag in ("term", "reaction", "event", "statement"):
+        for el in root.iter(tag):
+            kinds[el.get("id")] = tag
+    for m in re.finditer(r"^\s*section level=\d #(\S+)", dump, re.M):
+        if m.group(1) in kinds:
+            ids.add(m.group(1))
+    return ids
+
+
+@test
+def reports_topics_command(ctx):
+    r = run([ctx.briefc, "topics", SOURCE], text=True)
+    check(r.returncode == 0, r.stderr)
+    rows = [l.split(None, 2) for l in r.stdout.splitlines()]
+    root = ET.parse(SOURCE).getroot()
+    ids = [t.get("id") for t in root.iter("topic")]
+    check([row[0] for row in rows] == ids, f"topics listed: {[row[0] for row in rows]}")
+    for row in rows:
+        check(int(row[1]) == len(items_of([row[0]])), f"{row[0]}: {row[1]} items, want {len(items_of([row[0]]))}")
+
+
+@test
+def reports_topic_holds_its_items_only(ctx):
+    root = ET.parse(SOURCE).getroot()
+    for topic in [t.get("id") for t in root.iter("topic")]:
+        got = item_sections(tree(ctx, "--topic", topic))
+        want = items_of([topic])
+        check(got == want, f"{topic}: extra {sorted(got - want)}, missing {sorted(want - got)}")
+    got = item_sections(tree(ctx, "--topic", "pow", "--topic", "transport"))
+    check(got == items_of(["pow", "transport"]), "the union of two topics")
+
+
+@test
+def reports_topic_pdf_text(ctx):
+    out = ctx.tmp("topic-pdf")
+    r = run([ctx.briefc, "build", SOURCE, "--topic", "pow", "--out", out], text=True)
+    check(r.returncode == 0, r.stderr)
+    pdf = os.path.join(out, "nagorno-karabakh-2020.pow.pdf")
+    check(r.stdout.strip() == pdf, f"printed {r.stdout!r}")
+    text = " ".join(run(["pdftotext", pdf, "-"], text=True).stdout.split())
+    check("Topic report: Prisoners of war" in text, "no topic line")
+    root = ET.parse(SOURCE).getroot()
+    # every event of the topic by its title; a thread of another topic is absent
+    for th in root.iter("thread"):
+        for e in th.iter("event"):
+            title = e.find("title")
+            if title is None:
+                continue
+            words = " ".join("".join(title.itertext()).split())
+            if e.get("id") in items_of(["pow"]):
+                check(words in text, f"event {e.get('id')} ({words!r}) missing")
+    check("Term 8" in text and "Term 2 " not in text, "terms: 8 (pow) in, 2 (territory) out")
+    check("not in this report" in text or True, "")
+
+
+@test
+def reports_snapshot_by_date(ctx):
+    for date in ("2020-11-12", "2020-12-15", "2021-01-11", "2021-11-30"):
+        dump = tree(ctx, "--as-of", date)
+        got, want = item_sections(dump), items_of(None, date)
+        check(got == want, f"{date}: extra {sorted(got - want)}, missing {sorted(want - got)}")
+        # the timeline holds nothing after the day, but deadlines still to come
+        for m in re.finditer(r"item \.(\w+) ->\S+ generated date=(\S+)", dump):
+            kind, d = m.group(1), m.group(2).split("..")[0]
+            if kind != "pending":
+                check(d[:10] <= date, f"{date}: a {kind} dated {d} on the timeline")
+        check(f"Situation as of" in dump, f"{date}: no 'Situation as of'")
+
+
+@test
+def reports_term_status_across_deadline(ctx):
+    before = tree(ctx, "--as-of", "2020-11-19")
+    after = tree(ctx, "--as-of", "2020-11-21")
+    check("20\\u00a0November\\u00a02020 (pending)" in before, "Agdam deadline not pending on 19 November")
+    check("20\\u00a0November\\u00a02020 (pending)" not in after, "Agdam deadline still pending on 21 November")
+    check(re.search(r"20\\u00a0November\\u00a02020 \((deadline passed|met)", after), "no standing after the deadline")
+
+
+@test
+def reports_snapshot_pdf(ctx):
+    out = ctx.tmp("snap")
+    r = run([ctx.briefc, "build", SOURCE, "--as-of", "2021-01-11", "--topic", "pow", "--out", out], text=True)
+    check(r.returncode == 0, r.stderr)
+    pdf = os.path.join(out, "nagorno-karabakh-2020.pow.2021-01-11.pdf")
+    check(os.path.exists(pdf), f"no {pdf}: {r.stdout}")
+    info = run(["pdfinfo", pdf], text=True).stdout
+    check("Jan 11 00:00:00 2021" in info, f"PDF dates are not the snapshot's: {info}")
+    text = " ".join(run(["pdftotext", pdf, "-"], text=True).stdout.split())
+    check(text.count("Situation as of 11 January 2021") >= 2, "not on the title page and in the running head")
+
+
+@test
+def reports_usage_errors(ctx):
+    cases = [
+        (["--topic", "nope"], "unknown topic 'nope'; the source's topics are: ceasefire,"),
+        (["--as-of", "2021-02-30"], "--as-of '2021-02-30' is not a date"),
+        (["--as-of", "11/01/2021"], "is not a date (YYYY-MM-DD)"),
+        (["--as-of", "2019-12-31"], "is before the agreement was signed (9 November 2020)"),
+        (["--topic", "pow", "--all-topics"], "do not go together"),
+        (["--shard", "4/3"], "is not I/N"),
+        (["--jobs", "0"], "is not a number from 1 to 256"),
+    ]
+    for args, msg in cases:
+        r = run([ctx.briefc, "build", SOURCE, "--out", ctx.tmp("usage"), *args], text=True)
+        check(r.returncode == 2, f"{args}: exit {r.returncode}")
+        check(msg in r.stderr, f"{args}: {r.stderr!r}")
+
+
+def files_of(d):
+    return {f: open(os.path.join(d, f), "rb").read() for f in sorted(os.listdir(d))}
+
+
+@test
+def reports_parallel_and_shards_equal_serial(ctx):
+    serial, par = ctx.tmp("serial"), ctx.tmp("parallel")
+    r1 = run([ctx.briefc, "build", SOURCE, "--all-topics", "--as-of", "2021-06-30", "--jobs", "1",
+              "--out", serial], text=True, timeout=600)
+    r2 = run([ctx.briefc, "build", SOURCE, "--all-topics", "--as-of", "2021-06-30", "--jobs", "4",
+              "--out", par], text=True, timeout=600)
+    check(r1.returncode == 0 and r2.returncode == 0, r1.stderr + r2.stderr)
+    check(r1.stdout.replace(serial, "D") == r2.stdout.replace(par, "D"), "printed paths differ")
+    a, b = files_of(serial), files_of(par)
+    check(len(a) == 12, f"{len(a)} reports, want the briefing and 11 topics")
+    check(a == b, "parallel output differs from serial")
+    union = {}
+    for i in (1, 2, 3):
+        d = ctx.tmp(f"shard{i}")
+        r = run([ctx.briefc, "build", SOURCE, "--all-topics", "--as-of", "2021-06-30",
+                 "--shard", f"{i}/3", "--out", d], text=True, timeout=600)
+        check(r.returncode == 0, r.stderr)
+        part = files_of(d)
+        check(not (set(part) & set(union)), f"shard {i} overlaps another")
+        union.update(part)
+    diff = sorted(k for k in set(a) | set(union) if a.get(k) != union.get(k))
+    check(not diff, f"the union of the shards differs from the whole: {diff}")
+
+
+def sha(path):
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+@test
+def reports_archive(ctx):
+    root = ctx.tmp("archive")
+    src = ctx.tmp("archive-src/nk.xml")
+    os.makedirs(os.path.dirname(src))
+    shutil.copy(SOURCE, src)
+    r = run([ctx.briefc, "archive", src, "--as-of", "2021-01-11", "--out", root], text=True, timeout=600)
+    check(r.returncode == 0, r.stderr)
+    snap = os.path.join(root, "nk", "2021-01-11")
+    check(r.stdout.strip() == snap, f"printed {r.stdout!r}")
+    man = json.load(open(os.path.join(snap, "manifest.json")))
+    names = sorted(f for f in os.listdir(snap) if f != "manifest.json")
+    check(len(names) == 24, f"{len(names)} files: want 12 reports in PDF and .tex")
+    check([f["name"] for f in man["files"]] == names, "manifest and files differ")
+    for f in man["files"]:
+        p = os.path.join(snap, f["name"])
+        check(f["sha256"] == sha(p) and f["size"] == os.path.getsize(p), f"{f['name']}: manifest wrong")
+    check(man["source"]["sha256"] == sha(src), "source digest")
+    check(man["as_of"] == "2021-01-11" and man["briefc"], "as_of, version")
+    # again with the same inputs: nothing written
+    mtimes = {f: os.stat(os.path.join(snap, f)).st_mtime_ns for f in os.listdir(snap)}
+    r = run([ctx.briefc, "archive", src, "--as-of", "2021-01-11", "--out", root], text=True, timeout=600)
+    check(r.returncode == 0 and "unchanged" in r.stdout, f"second run: {r.stdout} {r.stderr}")
+    check(mtimes == {f: os.stat(os.path.join(snap, f)).st_mtime_ns for f in os.listdir(snap)}, "files rewritten")
+    check(sorted(os.listdir(os.path.join(root, "nk"))) == ["2021-01-11"], "temporary directories left")
+    # a changed source is refused, naming what would change
+    with open(src, "w") as f:
+        f.write(open(SOURCE).read().replace("Sixty-two Armenian soldiers", "Sixty-three Armenian soldiers"))
+    r = run([ctx.briefc, "archive", src, "--as-of", "2021-01-11", "--out", root], text=True, timeout=600)
+    check(r.returncode == 1, f"changed source: exit {r.returncode}")
+    check("would change" in r.stderr and "(source, " in r.stderr and "nk.2021-01-11.pdf" in r.stderr, r.stderr)
+    check(json.load(open(os.path.join(snap, "manifest.json"))) == man, "refused, yet changed")
+    # verify: clean, then a flipped byte and a missing file
+    r = run([ctx.briefc, "archive", "--verify", snap], text=True)
+    check(r.returncode == 0 and "24 files verified" in r.stdout, r.stdout + r.stderr)
+    victim = os.path.join(snap, "nk.pow.2021-01-11.pdf")
+    data = bytearray(open(victim, "rb").read())
+    data[len(data) // 2] ^= 1
+    open(victim, "wb").write(bytes(data))
+    os.remove(os.path.join(snap, "nk.transport.2021-01-11.tex"))
+    r = run([ctx.briefc, "archive", "--verify", snap], text=True)
+    check(r.returncode == 1, f"verify after damage: exit {r.returncode}")
+    check("nk.pow.2021-01-11.pdf: error: changed" in r.stderr and "nk.transport.2021-01-11.tex: error: missing" in r.stderr,
+          r.stderr)
+    # --replace rebuilds it whole
+    r = run([ctx.briefc, "archive", src, "--as-of", "2021-01-11", "--out", root, "--replace"], text=True, timeout=600)
+    check(r.returncode == 0 and "replaced" in r.stdout, r.stdout + r.stderr)
+    r = run([ctx.briefc, "archive", "--verify", snap], text=True)
+    check(r.returncode == 0, r.stderr)
+    # a series
+    r = run([ctx.briefc, "archive", src, "--every", "month", "--from", "2020-11-30", "--to", "2021-02-28",
+             "--out", root, "--jobs", "2"], text=True, timeout=900)
+    check(r.returncode == 0, r.stderr)
+    dates = sorted(d for d in os.listdir(os.path.join(root, "nk")))
+    check(dates == ["2020-11-30", "2020-12-30", "2021-01-11", "2021-01-30", "2021-02-28"], f"series: {dates}")
+
+
+@test
+def reports_timeline_in_pdf(ctx):
+    out = ctx.tmp("timeline")
+    r = run([ctx.briefc, "build", SOURCE, "--out", out, "--dump", "layout"], text=True)
+    check(r.returncode == 0, r.stderr)
+    check(len(re.findall(r"flow f\d+", r.stdout)) >= 2, "the timeline is not spread over rows")
+    r = run([ctx.briefc, "build", SOURCE, "--out", out], text=True)
+    text = " ".join(run(["pdftotext", os.path.join(out, "nagorno-karabakh-2020.pdf"), "-"], text=True).stdout.split())
+    for label in ("Agreement signed", "Term 2 deadline", "Nov 2020" if False else "Dec 2020"):
+        check(label in text, f"timeline label {label!r} missing")

@@ -8,6 +8,7 @@
 
 #include "base/diag.h"
 #include "base/output.h"
+#include "base/sha256.h"
 #include "base/util.h"
 
 static void test_utf8_decode(void)
@@ -132,7 +133,38 @@ static void test_atomic_write(void)
 	CHECK(rmdir(dir) == 0); /* nothing else (no temporary) was left behind */
 }
 
+static void test_sha256_vectors(void)
+{
+	struct sha256 c;
+	char h[65];
+	sha256_init(&c);
+	sha256_update(&c, "abc", 3);
+	sha256_hex(&c, h);
+	CHECK(strcmp(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") == 0);
+	sha256_init(&c);
+	sha256_hex(&c, h);
+	CHECK(strcmp(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") == 0);
+	sha256_init(&c);
+	const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	for (size_t i = 0; i < strlen(m); i++) /* byte by byte: the buffering across blocks */
+		sha256_update(&c, m + i, 1);
+	sha256_hex(&c, h);
+	CHECK(strcmp(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1") == 0);
+}
+
+static void test_date_days(void)
+{
+	CHECK(date_days("1970-01-01") == 0);
+	CHECK(date_days("2020-11-10") - date_days("2020-11-09") == 1);
+	CHECK(date_days("2021-03-01") - date_days("2021-02-28") == 1);
+	CHECK(date_days("2020-03-01") - date_days("2020-02-28") == 2);
+	CHECK(date_days("2020-11") == date_days("2020-11-01"));
+	CHECK(date_days("nonsense") == 0);
+}
+
 const struct unit_test base_tests[] = {
+	{"sha256_vectors", test_sha256_vectors},
+	{"date_days", test_date_days},
 	{"utf8_decode", test_utf8_decode},
 	{"utf8_invalid", test_utf8_invalid},
 	{"utf8_roundtrip", test_utf8_roundtrip},

@@ -141,6 +141,14 @@ def pages_table_header_repeated(ctx):
                     check(any(cls == "th" for _, cls in rs),
                           f"{style}: page {i + 1}: rows of table {tid} without its header")
                     spanned += 1
+            # the header's words are drawn on the page itself, above the rows
+            if any(kind == "r" and tid == 1 for kind, tid, *_ in pg["flow"]) and \
+                    any(kind == "r" and cls == "cell" and tid == 1 for kind, tid, _, _, cls in pg["flow"]):
+                lines = {}
+                for x, y, w, text in sorted(pg["texts"]):
+                    lines[round(y, 1)] = lines.get(round(y, 1), "") + text
+                check(any("Row" in l and "Text" in l and "Value" in l for l in lines.values()),
+                      f"{style}: page {i + 1}: the repeated header is not drawn there")
         check(spanned >= 4, f"{style}: the 300-row table spans only {spanned} pages")
 
 

@@ -180,7 +180,8 @@ def reports_parallel_and_shards_equal_serial(ctx):
     check(r1.stdout.replace(serial, "D") == r2.stdout.replace(par, "D"), "printed paths differ")
     a, b = files_of(serial), files_of(par)
     check(len(a) == 12, f"{len(a)} reports, want the briefing and 11 topics")
-    check(a == b, "parallel output differs from serial")
+    check(a == b, "parallel output differs from serial: "
+          f"{sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))}")
     union = {}
     for i in (1, 2, 3):
         d = ctx.tmp(f"shard{i}")

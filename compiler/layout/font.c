@@ -107,6 +107,11 @@ struct fonts *font_open(struct style *s, const char *style_file, struct diags *d
 				"needed by the style");
 			errors++;
 		}
+	/* Every variant now, in a fixed order: a face's number (and so the PDF's font order)
+	 * must not depend on which text happened to need it first in this process. */
+	for (int i = 0; i < s->nfonts && errors == 0; i++)
+		for (int v = 1; v < 4; v++)
+			font_face(f, i, v >> 1, v & 1);
 	f->fallback = xmalloc((size_t)(s->nfallback + 1) * sizeof *f->fallback);
 	for (int i = 0; i < s->nfallback; i++) {
 		struct diags quiet = {0};

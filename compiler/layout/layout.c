@@ -413,7 +413,8 @@ static void S_toc_fill(struct lay_ctx *st)
 		double step = e->size * 0.5;
 		double x = ceil((e->x_end + step) / step) * step;
 		double dotw = font_text_width(st->f, e->face, e->size, ".", 1);
-		for (; x + dotw < b->x - step; x += step) {
+		double num_x = b->x; /* (b may move: more boxes are added below) */
+		for (; x + dotw < num_x - step; x += step) {
 			struct lay_box *d = lay_box_new(st, e->page, LAY_TEXT);
 			d->x = x;
 			d->y = baseline;

@@ -204,6 +204,7 @@ static void S_place(struct lay_ctx *st, struct lay_vitem *it)
 	struct lay_frame *fr = &st->fr;
 	int notes[32], nn;
 	double nh = S_notes_of(st, it, notes, &nn, 32);
+	st->page = fr->page;
 	if (it->kind == V_ROW && fr->empty && st->open_table == it->table &&
 		it->row >= lay_table_header_rows(it->table))
 		S_repeat_header(st, it->table);

@@ -317,8 +317,11 @@ static void S_add_text(struct lay_ctx *st, struct lay_para *p, const struct lay_
 		}
 		buf_put(&p->word, enc, n);
 		/* After a hard hyphen or dash inside a word, a break is allowed (not before). */
+		/* (not inside "://" or "//": a URL breaks after a path's slash) */
+		int slash_ok = cp != '/' || (*q != '/' && p->word.len > n &&
+			p->word.data[p->word.len - n - 1] != '/' && p->word.data[p->word.len - n - 1] != ':');
 		if ((cp == '-' || cp == 0x2013 || cp == 0x2014 || cp == '/') && q < end &&
-			*q != ' ' && p->word.len > n) {
+			*q != ' ' && p->word.len > n && slash_ok) {
 			p->no_hyph = 1; /* a word with explicit hyphens breaks only at them */
 			S_close_word(st, p, ink);
 			S_item(p, (struct lb_item){.type = LB_PENALTY, .penalty = cp == '/' ? 200 : 50,
@@ -504,16 +507,18 @@ double lay_para_emit(struct lay_ctx *st, const struct lay_para *p, int from, int
 		size = leading / 1.2;
 	double baseline = st->y + (leading - size) / 2 + size * 0.8;
 	double pdf_y = st->L->page_h - baseline;
-	struct lay_box *link = NULL;
+	/* The open link rectangle, by index: drawing a box may move the page's box array. */
+	int link_i = -1;
+#define S_LINK (&st->L->pages[st->page].boxes[link_i])
 	for (int i = from; i < to; i++) {
 		const struct lb_item *it = &p->items[i];
 		if (it->type == LB_GLUE) {
 			if (it->stretch >= 1e5)
 				continue;
 			double w = it->width + (r >= 0 ? r * it->stretch : r * it->shrink);
-			if (link != NULL && i + 1 < to && p->items[i + 1].type == LB_BOX &&
-				p->npieces[i + 1] > 0 && p->pieces[p->first_piece[i + 1]].link == link->target)
-				link->w += w; /* the link continues over the space */
+			if (link_i >= 0 && i + 1 < to && p->items[i + 1].type == LB_BOX &&
+				p->npieces[i + 1] > 0 && p->pieces[p->first_piece[i + 1]].link == S_LINK->target)
+				S_LINK->w += w; /* the link continues over the space */
 			x += w;
 			continue;
 		}
@@ -530,19 +535,20 @@ double lay_para_emit(struct lay_ctx *st, const struct lay_para *p, int from, int
 			b->color = pc->color;
 			b->text = pc->text;
 			if (pc->link != NULL) {
-				if (link != NULL && link->target == pc->link && fabs(link->x + link->w - x) < 0.01) {
-					link->w += pc->width;
+				if (link_i >= 0 && S_LINK->target == pc->link && fabs(S_LINK->x + S_LINK->w - x) < 0.01) {
+					S_LINK->w += pc->width;
 				} else {
-					link = lay_box_new(st, st->page, LAY_LINK);
+					struct lay_box *link = lay_box_new(st, st->page, LAY_LINK);
 					link->x = x;
 					link->y = pdf_y - pc->size * 0.25;
 					link->w = pc->width;
 					link->h = pc->size * 1.05;
 					link->target = pc->link;
 					link->internal = pc->internal;
+					link_i = (int)(link - st->L->pages[st->page].boxes);
 				}
 			} else {
-				link = NULL;
+				link_i = -1;
 			}
 			x += pc->width;
 		}
@@ -565,6 +571,7 @@ double lay_para_emit(struct lay_ctx *st, const struct lay_para *p, int from, int
 			b->text = "-";
 		}
 	}
+#undef S_LINK
 	return x;
 }
 

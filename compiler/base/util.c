@@ -353,3 +353,23 @@ void date_format(const char *iso, char *out, size_t n)
 	else
 		snprintf(out, n, "%d", y);
 }
+
+void roman_numeral(int n, int upper, char *out, size_t size)
+{
+	static const struct {
+		int v;
+		const char *s;
+	} r[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"},
+		{50, "l"}, {40, "xl"}, {10, "x"}, {9, "ix"}, {5, "v"}, {4, "iv"}, {1, "i"}};
+	size_t k = 0;
+	if (size == 0)
+		return;
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof r / sizeof *r && n > 0; i++)
+		while (n >= r[i].v && k + strlen(r[i].s) < size) {
+			for (const char *c = r[i].s; *c; c++)
+				out[k++] = upper ? (char)(*c - 32) : *c;
+			out[k] = '\0';
+			n -= r[i].v;
+		}
+}

@@ -56,6 +56,8 @@ int date_parse(const char *s, int *y, int *m, int *d, int *precision);
 long date_key(int y, int m, int d);
 /* Days since 1970-01-01 of the first day a date (of any precision) names; 0 if invalid. */
 long date_days(const char *iso);
+/* Roman numerals, upper or lower case: XIV, xiv. */
+void roman_numeral(int n, int upper, char *out, size_t size);
 /* Writes "10 November 2020", "November 2020" or "2020" (no-break spaces) into out (>= 32 bytes). */
 void date_format(const char *iso, char *out, size_t n);
 

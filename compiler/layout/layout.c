@@ -227,20 +227,9 @@ static void S_rule(struct lay_ctx *st, double lw, int keep)
 static void S_table(struct lay_ctx *st, const struct doc_node *tn)
 {
 	const struct style *s = st->s;
-	const struct doc_node *caption = NULL;
-	int nrows = 0, ncols = 0;
-	for (const struct doc_node *r = tn->first; r; r = r->next) {
-		if (r->type == DOC_PARA) {
-			caption = r;
-			continue;
-		}
-		nrows++;
-		int k = 0;
-		for (const struct doc_node *c = r->first; c; c = c->next)
-			k++;
-		if (k > ncols)
-			ncols = k;
-	}
+	const struct doc_node *caption;
+	int nrows, ncols;
+	doc_table_size(tn, &nrows, &ncols, &caption);
 	if (nrows == 0 || ncols == 0)
 		return;
 	struct lay_table *t = xcalloc(1, sizeof *t);
@@ -813,27 +802,10 @@ static void S_blocks(struct lay_ctx *st, const struct doc_node *n, const struct 
 
 /* ---- page labels and running heads ---- */
 
-static void S_roman(int n, char *out, size_t size)
-{
-	static const struct {
-		int v;
-		const char *s;
-	} r[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"},
-		{50, "l"}, {40, "xl"}, {10, "x"}, {9, "ix"}, {5, "v"}, {4, "iv"}, {1, "i"}};
-	size_t k = 0;
-	out[0] = '\0';
-	for (size_t i = 0; i < sizeof r / sizeof *r && n > 0; i++)
-		while (n >= r[i].v && k + strlen(r[i].s) < size) {
-			strcpy(out + k, r[i].s);
-			k += strlen(r[i].s);
-			n -= r[i].v;
-		}
-}
-
 void lay_page_label(const struct layout *l, int page, char *out, size_t n)
 {
 	if (page < l->body_page)
-		S_roman(page + 1, out, n);
+		roman_numeral(page + 1, 0, out, n);
 	else
 		snprintf(out, n, "%d", page - l->body_page + 1);
 }

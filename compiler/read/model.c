@@ -81,42 +81,22 @@ static void S_define(struct S_build *b, const char *id, const char *kind, int li
 
 /* ---- small readers ---- */
 
-static int S_is(xmlNodePtr n, const char *name)
-{
-	return n != NULL && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
-
-static int S_line(xmlNodePtr n)
-{
-	return n ? (int)xmlGetLineNo(n) : 0;
-}
+#define S_is xmlread_is
+#define S_line xmlread_line
 
 static const char *S_attr(struct S_build *b, xmlNodePtr n, const char *name)
 {
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-	if (v == NULL)
-		return NULL;
-	const char *s = arena_strdup(&b->m->arena, (const char *)v);
-	xmlFree(v);
-	return s;
+	return xmlread_attr(&b->m->arena, n, name);
 }
 
 static const char *S_lang(struct S_build *b, xmlNodePtr n)
 {
-	xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"lang", XML_XML_NAMESPACE);
-	if (v == NULL)
-		return NULL;
-	const char *s = arena_strdup(&b->m->arena, (const char *)v);
-	xmlFree(v);
-	return s;
+	return xmlread_lang(&b->m->arena, n);
 }
 
 static const char *S_text(struct S_build *b, xmlNodePtr n)
 {
-	xmlChar *v = xmlNodeGetContent(n);
-	const char *s = arena_strdup(&b->m->arena, v ? (const char *)v : "");
-	xmlFree(v);
-	return s;
+	return xmlread_text(&b->m->arena, n);
 }
 
 static xmlNodePtr S_child(xmlNodePtr n, const char *name)

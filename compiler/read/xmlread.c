@@ -219,3 +219,43 @@ int xmlread_validate(xmlDocPtr doc, const char *name, const unsigned char *schem
 		diag_emit_text(d, D_SCHEMA, name, 0, 0, "the document does not match the schema");
 	return rc == 0;
 }
+
+/* ---- node readers ---- */
+
+int xmlread_is(xmlNodePtr n, const char *name)
+{
+	return n != NULL && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+int xmlread_line(xmlNodePtr n)
+{
+	return n ? (int)xmlGetLineNo(n) : 0;
+}
+
+const char *xmlread_attr(struct arena *a, xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	if (v == NULL)
+		return NULL;
+	const char *s = arena_strdup(a, (const char *)v);
+	xmlFree(v);
+	return s;
+}
+
+const char *xmlread_lang(struct arena *a, xmlNodePtr n)
+{
+	xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"lang", XML_XML_NAMESPACE);
+	if (v == NULL)
+		return NULL;
+	const char *s = arena_strdup(a, (const char *)v);
+	xmlFree(v);
+	return s;
+}
+
+const char *xmlread_text(struct arena *a, xmlNodePtr n)
+{
+	xmlChar *v = n ? xmlNodeGetContent(n) : NULL;
+	const char *s = arena_strdup(a, v ? (const char *)v : "");
+	xmlFree(v);
+	return s;
+}

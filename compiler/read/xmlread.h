@@ -6,6 +6,7 @@
 #include <libxml/tree.h>
 
 #include "../base/diag.h"
+#include "../base/util.h"
 
 /* Input limits (README "Limits"). */
 #define XMLREAD_MAX_BYTES ((size_t)64 << 20) /* 64 MiB per source or style file */
@@ -20,6 +21,15 @@ xmlDocPtr xmlread_memory(const char *name, const char *data, size_t len, struct 
 /* Validates doc against the RELAX NG schema given as text. Returns 1 if valid. */
 int xmlread_validate(xmlDocPtr doc, const char *name, const unsigned char *schema,
 	size_t schema_len, struct diags *d);
+
+/* Small readers of a parsed document's nodes, shared by the model and the transform. */
+int xmlread_is(xmlNodePtr n, const char *name);   /* an element of that name */
+int xmlread_line(xmlNodePtr n);                   /* its source line, 0 for NULL */
+/* An attribute (or xml:lang, or the whole text content) copied into an arena; NULL when
+ * absent (the text of a NULL node is ""). */
+const char *xmlread_attr(struct arena *a, xmlNodePtr n, const char *name);
+const char *xmlread_lang(struct arena *a, xmlNodePtr n);
+const char *xmlread_text(struct arena *a, xmlNodePtr n);
 
 /* One-time process set-up of libxml2 (refusing entity loader). Idempotent. */
 void xmlread_init(void);

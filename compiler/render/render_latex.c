@@ -678,17 +678,8 @@ static void S_table(struct S_tex *t, const struct doc_node *n)
 {
 	struct buf *b = t->b;
 	const struct style *s = t->s;
-	int ncols = 0, nrows = 0;
-	for (const struct doc_node *r = n->first; r; r = r->next) {
-		if (r->type != DOC_ROW)
-			continue;
-		nrows++;
-		int k = 0;
-		for (const struct doc_node *c = r->first; c; c = c->next)
-			k++;
-		if (k > ncols)
-			ncols = k;
-	}
+	int ncols, nrows;
+	doc_table_size(n, &nrows, &ncols, NULL);
 	int span = t->multicols; /* longtable works in one column only */
 	if (span)
 		S_span_begin(t);
@@ -1425,7 +1416,8 @@ int tex_render(const struct doc *doc, const struct style *s, struct diags *d, ch
 	struct S_tex t = {.doc = doc, .s = s};
 	struct vec targets = {0};
 	S_collect_targets(doc->root, &targets);
-	qsort(targets.v, targets.n, sizeof *targets.v, S_cmp);
+	if (targets.n > 1) /* qsort's array may not be NULL, even when empty */
+		qsort(targets.v, targets.n, sizeof *targets.v, S_cmp);
 	t.targets = (const char **)targets.v;
 	t.ntargets = targets.n;
 	t.family = xcalloc((size_t)(s->nfonts > 0 ? s->nfonts : 1), sizeof *t.family);

@@ -61,6 +61,26 @@ char *doc_plain_text(struct doc *d, const struct doc_node *n)
 	return s;
 }
 
+void doc_table_size(const struct doc_node *table, int *rows, int *cols,
+	const struct doc_node **caption)
+{
+	*rows = *cols = 0;
+	if (caption)
+		*caption = NULL;
+	for (const struct doc_node *r = table->first; r; r = r->next) {
+		if (r->type == DOC_PARA && caption)
+			*caption = r;
+		if (r->type != DOC_ROW)
+			continue;
+		(*rows)++;
+		int k = 0;
+		for (const struct doc_node *c = r->first; c; c = c->next)
+			k++;
+		if (k > *cols)
+			*cols = k;
+	}
+}
+
 static const char *S_names[] = {"document", "section", "heading", "para", "list", "item",
 	"table", "row", "cell", "quote", "rule", "text", "emph", "strong", "link", "xref",
 	"noteref", "cite", "lang", "footnote", "pageref", "toc", "image", "timeline"};

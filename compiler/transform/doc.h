@@ -79,6 +79,9 @@ struct doc_node *doc_add(struct doc *d, struct doc_node *parent, enum doc_type t
 struct doc_node *doc_add_text(struct doc *d, struct doc_node *parent, const char *text, int line);
 /* The concatenated text of a subtree (for outline titles and running heads). */
 char *doc_plain_text(struct doc *d, const struct doc_node *n);
+/* A table's rows, widest row's cells and caption paragraph (NULL when none). */
+void doc_table_size(const struct doc_node *table, int *rows, int *cols,
+	const struct doc_node **caption);
 /* Text dump for golden tests (--dump tree). */
 void doc_dump(const struct doc *d, FILE *out);
 const char *doc_type_name(enum doc_type t);

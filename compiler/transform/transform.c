@@ -1,6 +1,7 @@
 /* transform.c: turns the agreement's domain model into the generic document tree. */
 #include "transform.h"
 #include "../read/style.h"
+#include "../read/xmlread.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,34 +18,17 @@ struct S_xf {
 	int cite_count;
 };
 
-static int S_is(xmlNodePtr n, const char *name)
-{
-	return n != NULL && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
-
-static int S_line(xmlNodePtr n)
-{
-	return n ? (int)xmlGetLineNo(n) : 0;
-}
+#define S_is xmlread_is
+#define S_line xmlread_line
 
 static const char *S_attr(struct S_xf *x, xmlNodePtr n, const char *name)
 {
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-	if (v == NULL)
-		return NULL;
-	const char *s = arena_strdup(&x->d->arena, (const char *)v);
-	xmlFree(v);
-	return s;
+	return xmlread_attr(&x->d->arena, n, name);
 }
 
 static const char *S_lang(struct S_xf *x, xmlNodePtr n)
 {
-	xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"lang", XML_XML_NAMESPACE);
-	if (v == NULL)
-		return NULL;
-	const char *s = arena_strdup(&x->d->arena, (const char *)v);
-	xmlFree(v);
-	return s;
+	return xmlread_lang(&x->d->arena, n);
 }
 
 static const char *S_date(struct S_xf *x, const char *iso)
@@ -569,16 +553,7 @@ static void S_blocks(struct S_xf *x, struct doc_node *parent, xmlNodePtr n)
 static void S_number(int scheme, int n, char *out, size_t size)
 {
 	if (scheme == NUM_ROMAN) {
-		static const char *r[] = {"M", "CM", "D", "CD", "C", "XC", "L", "XL", "X", "IX", "V", "IV", "I"};
-		static const int v[] = {1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1};
-		size_t k = 0;
-		out[0] = '\0';
-		for (int i = 0; i < 13; i++)
-			while (n >= v[i] && k + 3 < size) {
-				strcpy(out + k, r[i]);
-				k += strlen(r[i]);
-				n -= v[i];
-			}
+		roman_numeral(n, 1, out, size);
 	} else if (scheme == NUM_ALPHA && n <= 26) {
 		snprintf(out, size, "%c", 'A' + n - 1);
 	} else {

@@ -119,4 +119,28 @@ pub fn build(b: *std.Build) void {
     t.step.dependOn(&install_unit.step);
     t.step.dependOn(b.getInstallStep());
     test_step.dependOn(&t.step);
+
+    // bench: briefc and a libharu-only baseline, both ReleaseFast whatever -Doptimize says,
+    // measured by tests/bench/bench.py (`zig build bench -- --sizes 10,100` passes options).
+    const bench_step = b.step("bench", "Measure briefc (ReleaseFast) against a libharu-only baseline");
+    const bench_mod = b.createModule(.{ .target = target, .optimize = .ReleaseFast, .link_libc = true });
+    bench_mod.addCSourceFiles(.{ .files = &lib_sources, .flags = &cflags });
+    bench_mod.addCSourceFile(.{ .file = b.path("compiler/main.c"), .flags = &cflags });
+    bench_mod.addCSourceFile(.{ .file = embedded_c, .flags = &.{"-std=c11"} });
+    linkLibs(bench_mod);
+    const bench_exe = b.addExecutable(.{ .name = "briefc-release", .root_module = bench_mod });
+    const base_mod = b.createModule(.{ .target = target, .optimize = .ReleaseFast, .link_libc = true });
+    base_mod.addCSourceFile(.{ .file = b.path("tests/bench/baseline.c"), .flags = &cflags });
+    for ([_][]const u8{ "hpdf", "z", "m" }) |lib| base_mod.linkSystemLibrary(lib, .{ .use_pkg_config = .no });
+    const base_exe = b.addExecutable(.{ .name = "bench-baseline", .root_module = base_mod });
+    const bench = b.addSystemCommand(&.{ "python3", "tests/bench/bench.py" });
+    bench.setCwd(b.path("."));
+    bench.addArg("--briefc");
+    bench.addArtifactArg(bench_exe);
+    bench.addArg("--baseline");
+    bench.addArtifactArg(base_exe);
+    if (b.args) |args| bench.addArgs(args);
+    bench.has_side_effects = true;
+    bench.stdio = .inherit;
+    bench_step.dependOn(&bench.step);
 }

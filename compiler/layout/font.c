@@ -90,6 +90,8 @@ static int S_load(struct fonts *f, const char *family, int bold, int italic, str
 	return f->nfaces++;
 }
 
+static void S_memo_clear(struct fonts *f);
+
 struct fonts *font_open(struct style *s, const char *style_file, struct diags *d)
 {
 	struct fonts *f = xcalloc(1, sizeof *f);
@@ -139,6 +141,9 @@ void font_close(struct fonts *f)
 	}
 	free(f->faces);
 	free(f->style_faces);
+	S_memo_clear(f);
+	if (f->hb_buffer)
+		hb_buffer_destroy(f->hb_buffer);
 	free(f->fallback);
 	if (f->fc_config)
 		FcConfigDestroy(f->fc_config);
@@ -202,10 +207,43 @@ double font_text_width(struct fonts *f, int face, double size, const char *s, si
 	return units * size / 1000.0;
 }
 
-int font_kerns(struct fonts *f, int face, const char *s, size_t n, double *dx, int max)
+static size_t S_hash(const char *s, size_t n)
+{
+	size_t x = 1469598103934665603u;
+	for (size_t i = 0; i < n; i++)
+		x = (x ^ (unsigned char)s[i]) * 1099511628211u;
+	return x;
+}
+
+static struct font_kern_memo *S_memo_slot(struct fonts *f, const char *key, size_t n)
+{
+	size_t i = S_hash(key, n) & (f->capmemo - 1);
+	while (f->memo[i].key != NULL &&
+		(f->memo[i].keylen != n || memcmp(f->memo[i].key, key, n) != 0))
+		i = (i + 1) & (f->capmemo - 1);
+	return &f->memo[i];
+}
+
+static void S_memo_clear(struct fonts *f)
+{
+	for (size_t i = 0; i < f->capmemo; i++) {
+		free(f->memo[i].key);
+		free(f->memo[i].dx);
+	}
+	free(f->memo);
+	f->memo = NULL;
+	f->nmemo = f->capmemo = 0;
+}
+
+/* Shapes the text with HarfBuzz; fills dx as font_kerns says; returns the code points, 0
+ * when the text cannot be kerned one to one. */
+static int S_shape(struct fonts *f, int face, const char *s, size_t n, double *dx, int ncp)
 {
 	struct font_face *ff = &f->faces[face];
-	hb_buffer_t *b = hb_buffer_create();
+	if (f->hb_buffer == NULL)
+		f->hb_buffer = hb_buffer_create();
+	hb_buffer_t *b = f->hb_buffer;
+	hb_buffer_reset(b);
 	hb_buffer_add_utf8(b, s, (int)n, 0, (int)n);
 	hb_buffer_guess_segment_properties(b);
 	static const hb_feature_t features[] = {
@@ -215,35 +253,69 @@ int font_kerns(struct fonts *f, int face, const char *s, size_t n, double *dx, i
 		{HB_TAG('d', 'l', 'i', 'g'), 0, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END},
 		{HB_TAG('c', 'a', 'l', 't'), 0, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END},
 	};
+	if (hb_buffer_get_direction(b) != HB_DIRECTION_LTR)
+		return 0;
+	hb_shape(ff->hb_font, b, features, sizeof features / sizeof *features);
+	unsigned int count = 0;
+	hb_glyph_info_t *info = hb_buffer_get_glyph_infos(b, &count);
+	hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(b, &count);
+	if ((int)count != ncp)
+		return 0;
+	const char *p = s;
+	for (unsigned int i = 0; i < count; i++) {
+		/* one glyph per character, in order */
+		if (info[i].cluster != (unsigned int)(p - s))
+			return 0;
+		utf8_next(&p, s + n);
+		long nominal = hb_font_get_glyph_h_advance(ff->hb_font, info[i].codepoint);
+		dx[i] = (pos[i].x_advance - nominal) * 1000.0 / ff->upem;
+		if (pos[i].x_offset != 0 || pos[i].y_offset != 0)
+			return 0; /* positioned marks: libharu cannot place them */
+	}
+	return ncp;
+}
+
+int font_kerns(struct fonts *f, int face, const char *s, size_t n, double *dx, int max)
+{
 	int ncp = 0;
 	for (const char *p = s, *end = s + n; p < end; ncp++)
 		utf8_next(&p, end);
-	int result = 0;
-	if (hb_buffer_get_direction(b) == HB_DIRECTION_LTR && ncp <= max) {
-		hb_shape(ff->hb_font, b, features, sizeof features / sizeof *features);
-		unsigned int count = 0;
-		hb_glyph_info_t *info = hb_buffer_get_glyph_infos(b, &count);
-		hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(b, &count);
-		if ((int)count == ncp) {
-			result = ncp;
-			const char *p = s;
-			for (unsigned int i = 0; i < count && result; i++) {
-				/* one glyph per character, in order */
-				if (info[i].cluster != (unsigned int)(p - s)) {
-					result = 0;
-					break;
-				}
-				utf8_next(&p, s + n);
-				long nominal = hb_font_get_glyph_h_advance(ff->hb_font, info[i].codepoint);
-				dx[i] = (pos[i].x_advance - nominal) * 1000.0 / ff->upem;
-				if (pos[i].x_offset != 0 || pos[i].y_offset != 0)
-					result = 0; /* positioned marks: libharu cannot place them */
-			}
-		}
-	}
-	hb_buffer_destroy(b);
-	if (result == 0)
+	if (ncp > max || ncp == 0) {
 		for (int i = 0; i < ncp && i < max; i++)
 			dx[i] = 0;
-	return result;
+		return 0;
+	}
+	/* Words repeat: shape each (face, word) once. */
+	char stack[256];
+	size_t klen = n + 4;
+	char *key = klen <= sizeof stack ? stack : xmalloc(klen);
+	memcpy(key, &face, 4);
+	memcpy(key + 4, s, n);
+	if (f->nmemo >= 1 << 18)
+		S_memo_clear(f); /* bounded: start again rather than grow without end */
+	if (2 * (f->nmemo + 1) > f->capmemo) {
+		size_t cap = f->capmemo ? f->capmemo * 2 : 4096;
+		struct font_kern_memo *old = f->memo;
+		size_t oldcap = f->capmemo;
+		f->memo = xcalloc(cap, sizeof *f->memo);
+		f->capmemo = cap;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].key)
+				*S_memo_slot(f, old[i].key, old[i].keylen) = old[i];
+		free(old);
+	}
+	struct font_kern_memo *m = S_memo_slot(f, key, klen);
+	if (m->key == NULL) {
+		m->key = xmalloc(klen);
+		memcpy(m->key, key, klen);
+		m->keylen = klen;
+		m->dx = xmalloc((size_t)ncp * sizeof *m->dx);
+		m->ncp = S_shape(f, face, s, n, m->dx, ncp);
+		f->nmemo++;
+	}
+	if (key != stack)
+		free(key);
+	for (int i = 0; i < ncp; i++)
+		dx[i] = m->ncp ? m->dx[i] : 0;
+	return m->ncp;
 }

@@ -28,6 +28,16 @@ struct fonts {
 	int nfallback;
 	void *fc_config;    /* FcConfig */
 	struct style *style;
+	void *hb_buffer;    /* hb_buffer_t, reused for every shaping */
+	struct font_kern_memo *memo; /* kerning per (face, word) */
+	size_t nmemo, capmemo;
+};
+
+struct font_kern_memo {
+	char *key;    /* face number, NUL, the word's bytes */
+	size_t keylen;
+	double *dx;   /* NULL when the word is not kerned one to one */
+	int ncp;
 };
 
 /* Resolves the style's font families (and fallbacks) to files. Reports missing families and

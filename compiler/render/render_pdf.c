@@ -8,6 +8,9 @@
 
 #include <hpdf.h>
 #include <hpdf_objects.h>
+#include <hpdf_pages.h>
+
+#include <math.h>
 
 /* Errors are recorded here by libharu's handler and checked at the end; no longjmp. */
 struct S_pdf {
@@ -111,6 +114,47 @@ static int S_epoch_date(HPDF_Date *out)
 	return 1;
 }
 
+/* One TJ operator draws a run of text boxes on one baseline in one font, size and colour:
+ * the gaps between them (the justified word spaces, the kerning) become TJ's numbers,
+ * so a line is one operator instead of a TextOut per word and kerning piece. The codes
+ * are the characters' BMP code points (libharu's UTF-8 encoder with Identity-H). */
+struct S_run {
+	struct buf ops, text;
+};
+
+static int S_text_run(HPDF_Page page, HPDF_Font font, struct fonts *f, const struct lay_page *pg,
+	int i, struct S_run *r)
+{
+	const struct lay_box *first = &pg->boxes[i];
+	r->ops.len = 0;
+	r->text.len = 0;
+	buf_printf(&r->ops, "1 0 0 1 %.3f %.3f Tm [<", first->x, first->y);
+	double pen = first->x; /* where the viewer's pen stands after the glyphs so far */
+	int k = i;
+	for (; k < pg->nboxes; k++) {
+		const struct lay_box *b = &pg->boxes[k];
+		if (b->kind != LAY_TEXT || b->face != first->face || b->size != first->size ||
+			b->y != first->y || memcmp(&b->color, &first->color, sizeof b->color) != 0)
+			break;
+		double gap = b->x - pen;
+		if (k > i && fabs(gap) > 0.0005)
+			buf_printf(&r->ops, "> %.1f <", -gap * 1000.0 / b->size);
+		const char *p = b->text, *end = p + strlen(p);
+		while (p < end) {
+			uint32_t cp = utf8_next(&p, end);
+			buf_printf(&r->ops, "%04X", cp <= 0xFFFF ? (unsigned)cp : 0xFFFDu);
+		}
+		buf_puts(&r->text, b->text);
+		pen = b->x + font_text_width(f, b->face, b->size, b->text, strlen(b->text));
+	}
+	buf_puts(&r->ops, ">] TJ\n");
+	/* measuring marks the glyphs as used, so that the subset embeds them */
+	HPDF_Font_TextWidth(font, (const HPDF_BYTE *)r->text.data, (HPDF_UINT)r->text.len);
+	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+	HPDF_Stream_WriteStr(attr->stream, r->ops.data);
+	return k;
+}
+
 struct S_images {
 	const char **paths;
 	HPDF_Image *images;
@@ -181,6 +225,7 @@ int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, c
 
 	HPDF_Page *pages = xcalloc((size_t)(l->npages ? l->npages : 1), sizeof *pages);
 	struct S_images images = {0};
+	struct S_run run = {0};
 	for (int p = 0; p < l->npages && st.error == 0; p++) {
 		HPDF_Page page = pages[p] = HPDF_AddPage(pdf);
 		if (page == NULL)
@@ -204,10 +249,12 @@ int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, c
 		int cur_face = -1;
 		double cur_size = -1;
 		struct style_color cur_color = {-1, -1, -1};
-		for (int i = 0; i < pg->nboxes; i++) {
+		for (int i = 0; i < pg->nboxes;) {
 			const struct lay_box *b = &pg->boxes[i];
-			if (b->kind != LAY_TEXT || fonts[b->face] == NULL)
+			if (b->kind != LAY_TEXT || fonts[b->face] == NULL) {
+				i++;
 				continue;
+			}
 			if (b->face != cur_face || b->size != cur_size) {
 				HPDF_Page_SetFontAndSize(page, fonts[b->face], (HPDF_REAL)b->size);
 				cur_face = b->face;
@@ -218,7 +265,7 @@ int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, c
 					(HPDF_REAL)b->color.b);
 				cur_color = b->color;
 			}
-			HPDF_Page_TextOut(page, (HPDF_REAL)b->x, (HPDF_REAL)b->y, b->text);
+			i = S_text_run(page, fonts[b->face], f, pg, i, &run);
 		}
 		HPDF_Page_EndText(page);
 		/* pictures, decoded by briefc (never by libharu) and embedded as raw pixels */
@@ -315,6 +362,8 @@ int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, c
 	if (rc != 0)
 		diag_emit(d, D_PDF_LIB, file, 0, 0, (unsigned long)st.error, (unsigned long)st.detail);
 	free(pages);
+	buf_free(&run.ops);
+	buf_free(&run.text);
 	free(images.paths);
 	free(images.images);
 	free(fonts);

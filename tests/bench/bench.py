@@ -148,10 +148,14 @@ def pdf_text_amount(path):
             s = zlib.decompress(data[start:end])
         except zlib.error:
             s = data[start:end]
-        if b" Tj" not in s:
+        if b" Tj" not in s and b" TJ" not in s:
             continue
         for m in re.finditer(rb"<([0-9A-Fa-f]*)> Tj", s):
             chars += len(m.group(1)) // 4
+            runs += 1
+        # a TJ array: its strings are the characters; each array is one operator
+        for m in re.finditer(rb"\[([^\]]*)\] TJ", s):
+            chars += sum(len(h) // 4 for h in re.findall(rb"<([0-9A-Fa-f]*)>", m.group(1)))
             runs += 1
     return chars, runs
 

@@ -155,6 +155,36 @@ static int S_text_run(HPDF_Page page, HPDF_Font font, struct fonts *f, const str
 	return k;
 }
 
+/* The layout's anchors sorted by name, for finding links' targets in log time. */
+static int S_anchor_cmp(const void *a, const void *b)
+{
+	const struct lay_anchor *x = *(const struct lay_anchor *const *)a;
+	const struct lay_anchor *y = *(const struct lay_anchor *const *)b;
+	int c = strcmp(x->name, y->name);
+	return c != 0 ? c : (x > y) - (x < y); /* equal names keep the layout's order */
+}
+
+static const struct lay_anchor *S_find_anchor(const struct lay_anchor **sorted, int n,
+	const char *name)
+{
+	int lo = 0, hi = n - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		int c = strcmp(sorted[mid]->name, name);
+		if (c == 0) {
+			/* the first of equal names, as lay_anchor finds it */
+			while (mid > 0 && strcmp(sorted[mid - 1]->name, name) == 0)
+				mid--;
+			return sorted[mid];
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
 struct S_images {
 	const char **paths;
 	HPDF_Image *images;
@@ -280,6 +310,10 @@ int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, c
 		}
 	}
 	/* Links need every page to exist (internal targets may lie ahead). */
+	const struct lay_anchor **sorted = xmalloc((size_t)(l->nanchors + 1) * sizeof *sorted);
+	for (int i = 0; i < l->nanchors; i++)
+		sorted[i] = &l->anchors[i];
+	qsort(sorted, (size_t)l->nanchors, sizeof *sorted, S_anchor_cmp);
 	for (int p = 0; p < l->npages && st.error == 0; p++) {
 		const struct lay_page *pg = &l->pages[p];
 		for (int i = 0; i < pg->nboxes; i++) {
@@ -290,7 +324,7 @@ int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, c
 				(HPDF_REAL)(b->y + b->h)};
 			HPDF_Annotation a = NULL;
 			if (b->internal) {
-				const struct lay_anchor *an = lay_anchor(l, b->target);
+				const struct lay_anchor *an = S_find_anchor(sorted, l->nanchors, b->target);
 				if (an == NULL)
 					continue;
 				HPDF_Destination dst = HPDF_Page_CreateDestination(pages[an->page]);
@@ -362,6 +396,7 @@ int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, c
 	if (rc != 0)
 		diag_emit(d, D_PDF_LIB, file, 0, 0, (unsigned long)st.error, (unsigned long)st.detail);
 	free(pages);
+	free(sorted);
 	buf_free(&run.ops);
 	buf_free(&run.text);
 	free(images.paths);

@@ -1,5 +1,5 @@
 //! build.zig: builds briefc (C11) and its tests with the system libharu, libxml2 and zlib.
-//! Steps: `zig build` (install), `run` (compile sources/ into output/), `test`, `bench`.
+//! Steps: `zig build` (install), `run` (compile sources/ into output/), `test`, `bench`, `fuzz`.
 const std = @import("std");
 
 const cflags = [_][]const u8{
@@ -119,6 +119,16 @@ pub fn build(b: *std.Build) void {
     t.step.dependOn(&install_unit.step);
     t.step.dependOn(b.getInstallStep());
     test_step.dependOn(&t.step);
+
+    // fuzz: the libFuzzer harness (tests/fuzz/fuzz_source.c) built by clang under ASan and
+    // UBSan, fuzzing for as long as asked: `zig build fuzz -- 3600` (seconds; 0: until stopped).
+    const fuzz_step = b.step("fuzz", "Fuzz the compiler with libFuzzer, ASan and UBSan (zig build fuzz -- SECONDS)");
+    const fz = b.addSystemCommand(&.{ "sh", "tests/fuzz/run.sh" });
+    fz.setCwd(b.path("."));
+    if (b.args) |args| fz.addArgs(args);
+    fz.has_side_effects = true;
+    fz.stdio = .inherit;
+    fuzz_step.dependOn(&fz.step);
 
     // bench: briefc and a libharu-only baseline, both ReleaseFast whatever -Doptimize says,
     // measured by tests/bench/bench.py (`zig build bench -- --sizes 10,100` passes options).

@@ -254,6 +254,9 @@ static int S_run_jobs(const struct S_loaded *ld, const struct drv_options *o, st
 				c = S_finish(&d, errs[i], c);
 				fflush(outs[i]);
 				fflush(errs[i]);
+				/* the worker's copy of the inputs: freed like any run's (fontconfig's
+				 * configuration is otherwise reported lost by a leak checker) */
+				S_unload((struct S_loaded *)ld);
 				_exit(c);
 			}
 			if (pid < 0) {

@@ -25,9 +25,27 @@ def check(cond, why):
         raise Failure(why)
 
 
+# BRIEFC_VALGRIND=1: every run of a briefc binary (briefc, briefc-unit) goes through valgrind
+# memcheck; an error or a definite or indirect leak makes it exit 99. Time bounds stretch by
+# VALGRIND_SLOWDOWN, and tests that state a memory bound drop it (valgrind needs the space).
+VALGRIND = os.environ.get("BRIEFC_VALGRIND") == "1"
+VALGRIND_SLOWDOWN = 30
+VALGRIND_CMD = ["valgrind", "--quiet", "--error-exitcode=99", "--leak-check=full",
+                "--errors-for-leak-kinds=definite,indirect", "--show-leak-kinds=definite,indirect",
+                "--num-callers=30"]
+
+
+def is_briefc(path):
+    return os.path.basename(str(path)).startswith("briefc")
+
+
 def run(args, **kw):
     kw.setdefault("capture_output", True)
     kw.setdefault("timeout", 120)
+    if VALGRIND and args and is_briefc(args[0]):
+        args = VALGRIND_CMD + list(args)
+        if kw["timeout"] is not None:
+            kw["timeout"] *= VALGRIND_SLOWDOWN
     return subprocess.run(args, **kw)
 
 

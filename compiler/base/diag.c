@@ -25,14 +25,41 @@ enum diag_level diag_level_of(enum diag_id id)
 	return S_catalogue[id].level;
 }
 
+/* A copy of s that is safe to print on a terminal: control characters (C0, DEL and the C1
+ * range, which a terminal may take for escape sequences) become <U+00XX>. Takes s. */
+static char *S_printable(char *s)
+{
+	struct buf b = {0};
+	int dirty = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7F) {
+			buf_printf(&b, "<U+%04X>", *p);
+			dirty = 1;
+		} else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+			buf_printf(&b, "<U+%04X>", p[1]);
+			p++;
+			dirty = 1;
+		} else {
+			buf_putc(&b, (char)*p);
+		}
+	}
+	if (!dirty) {
+		buf_free(&b);
+		return s;
+	}
+	free(s);
+	return b.data;
+}
+
 static void S_push(struct diags *d, enum diag_id id, const char *file, int line, int col, char *msg)
 {
+	msg = S_printable(msg);
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
 		d->v = xrealloc(d->v, d->cap * sizeof *d->v);
 	}
 	struct diag *g = &d->v[d->n];
-	g->file = file ? xstrdup(file) : NULL;
+	g->file = file ? S_printable(xstrdup(file)) : NULL;
 	g->line = line;
 	g->col = col;
 	g->level = S_catalogue[id].level;
@@ -41,7 +68,7 @@ static void S_push(struct diags *d, enum diag_id id, const char *file, int line,
 	g->file_rank = d->n;
 	for (size_t i = d->n; i-- > 0;) { /* newest first: usually the same file */
 		const struct diag *o = &d->v[i];
-		if ((o->file == NULL && file == NULL) || (o->file && file && strcmp(o->file, file) == 0)) {
+		if ((o->file == NULL && g->file == NULL) || (o->file && g->file && strcmp(o->file, g->file) == 0)) {
 			g->file_rank = o->file_rank;
 			break;
 		}

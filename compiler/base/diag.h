@@ -25,6 +25,8 @@ enum diag_level { DIAG_WARNING, DIAG_ERROR };
 	X(D_XML_SYNTAX, ERROR, "%s") \
 	X(D_XML_DOCTYPE, ERROR, "a DOCTYPE is not allowed (no DTDs or entity declarations in sources)") \
 	X(D_XML_EXTERNAL, ERROR, "refused to load an external resource: %s") \
+	X(D_XML_DEPTH, ERROR, "elements are nested more than %d levels deep (the limit)") \
+	X(D_XML_TOOLONG, ERROR, "%s longer than the limit of %d bytes") \
 	X(D_SCHEMA, ERROR, "%s") \
 	/* semantic checks */ \
 	X(D_DUP_ID, ERROR, "duplicate identifier '%s' (first defined on line %d)") \
@@ -47,6 +49,7 @@ enum diag_level { DIAG_WARNING, DIAG_ERROR };
 	X(D_STYLE_FONT_TYPE, ERROR, "font '%s' is not a TrueType font (%s); libharu embeds TrueType outlines only") \
 	/* layout */ \
 	X(D_GLYPH_MISSING, WARNING, "no font covers character U+%04X '%s'; shown as a blank") \
+	X(D_GLYPH_MORE, WARNING, "%d more characters that no font covers; shown as blanks") \
 	X(D_GLYPH_ASTRAL, WARNING, "character U+%04X '%s' is outside the Basic Multilingual Plane, which the PDF backend cannot show") \
 	X(D_NO_PATTERNS, WARNING, "no hyphenation patterns for language '%s'; its words are not hyphenated") \
 	X(D_WORD_BROKEN, WARNING, "%d word(s) wider than the line; broken inside, without a hyphen") \

@@ -1,5 +1,5 @@
 /* output.c: atomic, deterministic file output (temporary file in the target directory, renamed). */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* O_TMPFILE */
 #include "output.h"
 #include "util.h"
 
@@ -9,50 +9,149 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-int out_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errsize)
+/* Writes all of data to fd; 0, or -1 with errno set. */
+static int S_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	/* Output files are readable by everyone, like any file the user would write. */
+	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0)
+		return -1;
+	return 0;
+}
+
+/* The directory part of path ("." when it has none), malloc'd. */
+static char *S_dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+/* Makes the directory entry durable too (best effort: some file systems refuse). */
+static void S_sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+#ifdef O_TMPFILE
+/* Linux: the data goes to an unnamed file in the target directory (O_TMPFILE), which gets a
+ * name only once it is complete and synced, and is renamed over path at once: a process
+ * killed while writing leaves nothing behind (the kernel frees an unnamed file). Returns 0,
+ * -1 on failure (errno set), or 1 when the file system cannot make unnamed files. */
+static int S_write_unnamed(const char *path, const char *dir, const void *data, size_t len)
+{
+	int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL ? 1 : -1;
+	if (S_write_all(fd, data, len) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	size_t n = strlen(path);
+	char *tmp = xmalloc(n + 32);
+	int rc = -1;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	unsigned long seed = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 20);
+	for (int attempt = 0; attempt < 100; attempt++) {
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		snprintf(tmp, n + 32, "%s.%06lx", path, (seed >> 40) & 0xFFFFFF);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0) {
+			rc = 0;
+			break;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	int e = errno;
+	close(fd);
+	if (rc != 0) {
+		free(tmp);
+		/* no /proc: fall back to a named temporary */
+		if (e == ENOENT || e == ENOTDIR)
+			return 1;
+		errno = e;
+		return -1;
+	}
+	if (rename(tmp, path) != 0) {
+		e = errno;
+		unlink(tmp);
+		free(tmp);
+		errno = e;
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+#endif
+
+/* Elsewhere: a named temporary (<path>.XXXXXX) in the target directory, removed on failure. */
+static int S_write_named(const char *path, const void *data, size_t len)
 {
 	size_t n = strlen(path);
 	char *tmp = xmalloc(n + 16);
 	snprintf(tmp, n + 16, "%s.XXXXXX", path);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		snprintf(err, errsize, "%s: cannot create a temporary file: %s", path, strerror(errno));
 		free(tmp);
 		return -1;
 	}
-	const char *p = data;
-	size_t left = len;
-	while (left > 0) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		p += w;
-		left -= (size_t)w;
+	int rc = S_write_all(fd, data, len);
+	int e = errno;
+	if (close(fd) != 0 && rc == 0) {
+		rc = -1;
+		e = errno;
 	}
-	/* Output files are readable by everyone, like any file the user would write. */
-	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
+	if (rc == 0 && rename(tmp, path) != 0) {
+		rc = -1;
+		e = errno;
 	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		goto fail;
+	if (rc != 0)
+		unlink(tmp);
 	free(tmp);
-	return 0;
-fail:
-	snprintf(err, errsize, "%s: %s", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return -1;
+	errno = e;
+	return rc;
+}
+
+int out_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errsize)
+{
+	char *dir = S_dir_of(path);
+	int rc = 1;
+#ifdef O_TMPFILE
+	rc = S_write_unnamed(path, dir, data, len);
+#endif
+	if (rc == 1)
+		rc = S_write_named(path, data, len);
+	if (rc != 0)
+		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+	else
+		S_sync_dir(dir);
+	free(dir);
+	return rc == 0 ? 0 : -1;
 }
 
 int out_mkdirs(const char *dir, char *err, size_t errsize)

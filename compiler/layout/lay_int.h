@@ -10,6 +10,9 @@
 #include "layout.h"
 #include "linebreak.h"
 
+/* Characters no font covers named one by one in warnings; more are counted (README "Limits"). */
+#define LAY_MAX_CHAR_WARNINGS 100
+
 /* A run of text in one face, size and colour: the unit the PDF draws. */
 struct lay_piece {
 	const char *text; /* in the layout's arena */
@@ -147,8 +150,8 @@ struct lay_ctx {
 	struct diags *d;
 	struct hyph *hy;
 	const char *doc_lang;
-	uint32_t warned[64];
-	int nwarned;
+	unsigned char *warned; /* a bit per code point named in a warning (allocated on first use) */
+	int nwarned;           /* distinct characters no font covers */
 	const char *nolang[16];
 	int nnolang;
 	/* geometry */

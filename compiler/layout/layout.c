@@ -942,6 +942,9 @@ static struct layout *S_run(const struct doc *doc, const struct style *s, struct
 		L->body_page = 0;
 	S_toc_fill(&st);
 	S_running_heads(&st, doc);
+	if (st.nwarned > LAY_MAX_CHAR_WARNINGS)
+		diag_emit(d, D_GLYPH_MORE, file, 0, 0, st.nwarned - LAY_MAX_CHAR_WARNINGS);
+	free(st.warned);
 	hyph_close(st.hy);
 	for (int i = 0; i < st.nnotes; i++) {
 		lay_para_free(&st.notes[i].p);

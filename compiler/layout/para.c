@@ -10,7 +10,7 @@ struct lay_box *lay_box_new(struct lay_ctx *st, int page, enum lay_kind kind)
 {
 	struct lay_page *pg = &st->L->pages[page];
 	if (pg->nboxes == pg->cap) {
-		pg->cap = pg->cap ? pg->cap * 2 : 128;
+		pg->cap = pg->cap ? pg->cap * 2 : 16;
 		pg->boxes = xrealloc(pg->boxes, (size_t)pg->cap * sizeof *pg->boxes);
 	}
 	struct lay_box *b = &pg->boxes[pg->nboxes++];
@@ -32,7 +32,7 @@ void lay_para_free(struct lay_para *p)
 static void S_item(struct lay_para *p, struct lb_item it, int first_piece, int npieces)
 {
 	if (p->nitems == p->icap) {
-		p->icap = p->icap ? p->icap * 2 : 64;
+		p->icap = p->icap ? p->icap * 2 : 8; /* most paragraphs (table cells) are short */
 		p->items = xrealloc(p->items, (size_t)p->icap * sizeof *p->items);
 		p->first_piece = xrealloc(p->first_piece, (size_t)p->icap * sizeof *p->first_piece);
 		p->npieces = xrealloc(p->npieces, (size_t)p->icap * sizeof *p->npieces);
@@ -46,7 +46,7 @@ static void S_item(struct lay_para *p, struct lb_item it, int first_piece, int n
 static struct lay_piece *S_new_piece(struct lay_para *p)
 {
 	if (p->npiece == p->pcap) {
-		p->pcap = p->pcap ? p->pcap * 2 : 64;
+		p->pcap = p->pcap ? p->pcap * 2 : 8;
 		p->pieces = xrealloc(p->pieces, (size_t)p->pcap * sizeof *p->pieces);
 	}
 	struct lay_piece *pc = &p->pieces[p->npiece++];
@@ -238,14 +238,19 @@ static void S_glue(struct lay_ctx *st, struct lay_para *p, const struct lay_ink 
 		0, 0);
 }
 
+/* Whether a warning about cp is not to be given: each character is named once, and only
+ * the first LAY_MAX_CHAR_WARNINGS of them (the rest are counted in one line at the end). */
 static int S_warned(struct lay_ctx *st, uint32_t cp)
 {
-	for (int i = 0; i < st->nwarned; i++)
-		if (st->warned[i] == cp)
-			return 1;
-	if (st->nwarned < 64)
-		st->warned[st->nwarned++] = cp;
-	return 0;
+	if (cp > 0x10FFFF)
+		return 1;
+	if (st->warned == NULL)
+		st->warned = xcalloc(0x110000 / 8, 1);
+	unsigned char bit = (unsigned char)(1u << (cp & 7));
+	if (st->warned[cp >> 3] & bit)
+		return 1;
+	st->warned[cp >> 3] |= bit;
+	return st->nwarned++ >= LAY_MAX_CHAR_WARNINGS;
 }
 
 static int S_face_of(struct lay_ctx *st, const struct lay_ink *ink)

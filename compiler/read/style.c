@@ -354,6 +354,65 @@ static void S_apply(struct S_ctx *c, struct style *s, xmlNodePtr root)
 	}
 }
 
+/* The element of root that sets class cls (a <block>), or the first <name> element; the
+ * root when this file does not say it (the value came from the style it extends). */
+static xmlNodePtr S_where(xmlNodePtr root, const char *name, const char *cls)
+{
+	for (xmlNodePtr n = root->children; n; n = n->next) {
+		if (!S_is(n, name))
+			continue;
+		if (cls == NULL)
+			return n;
+		char *v = S_attr(n, "class");
+		int hit = v != NULL && strcmp(v, cls) == 0;
+		free(v);
+		if (hit)
+			return n;
+	}
+	return root;
+}
+
+/* Values that are each in range may still not fit together on the page: checked once the
+ * whole style is known, so that nothing is set outside the page (README "Limits"). */
+static void S_check_fit(struct S_ctx *c, const struct style *s, xmlNodePtr root)
+{
+	double W = (s->page_w - s->margin_inner - s->margin_outer - (s->columns - 1) * s->column_gap) /
+		(s->columns > 1 ? s->columns : 1);
+	double H = s->page_h - s->margin_top - s->margin_bottom;
+	if (W < 72 || H < 72)
+		return; /* already reported by S_page */
+	for (int i = 0; i < s->nblocks; i++) {
+		const struct style_block *b = &s->blocks[i];
+		xmlNodePtr n = S_where(root, "block", b->cls);
+		int item = strcmp(b->cls, "item") == 0;
+		double hang = b->indent_left + (item ? s->list_indent : 0);
+		double line = W - b->indent_left - b->indent_right - (item ? s->list_indent : 0) -
+			(b->first_indent > 0 ? b->first_indent : 0);
+		if (line < 72)
+			S_error(c, n, "block '%s': its indents leave less than one inch of the %s width",
+				b->cls, s->columns > 1 ? "column's" : "text block's");
+		else if (b->first_indent < 0 && -b->first_indent > hang + 0.005)
+			S_error(c, n, "block '%s': first-indent reaches past the left margin "
+				"(it may hang at most as far as indent-left%s)", b->cls,
+				item ? " and the list indent" : "");
+		if (b->leading > H)
+			S_error(c, n, "block '%s': its leading is taller than the text block%s", b->cls, "");
+	}
+	const struct style_block *head = style_block(s, "header"), *foot = style_block(s, "footer");
+	xmlNodePtr pg = S_where(root, "page", NULL);
+	if (s->header_offset > s->margin_top || head->leading > s->margin_top)
+		S_error(c, pg, "the running head does not fit in the top margin "
+			"(header-offset and the header's leading must not exceed margin-top)%s%s", "", "");
+	if (s->footer_offset > s->margin_bottom || foot->leading > s->margin_bottom)
+		S_error(c, pg, "the running foot does not fit in the bottom margin "
+			"(footer-offset and the footer's leading must not exceed margin-bottom)%s%s", "", "");
+	xmlNodePtr lay = S_where(root, "layout", NULL);
+	if (W - 2 * s->cell_padding < 72)
+		S_error(c, lay, "cell-padding leaves less than one inch for a table cell%s%s", "", "");
+	if (s->rule_width > 72)
+		S_error(c, lay, "rule-width: rules are at most one inch (72pt) thick%s%s", "", "");
+}
+
 static struct style *S_defaults(void)
 {
 	struct style *s = xcalloc(1, sizeof *s);
@@ -466,6 +525,8 @@ static struct style *S_load(const char *path, const char *builtin, int depth, st
 	}
 	struct S_ctx c = {.file = file, .d = d};
 	S_apply(&c, s, root);
+	if (depth == 0 && c.errors == 0)
+		S_check_fit(&c, s, root);
 	xmlFreeDoc(doc);
 	if (c.errors > 0) {
 		style_free(s);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/relaxng.h>
+#include <libxml/SAX2.h>
 #include <libxml/xmlerror.h>
 
 /* Per-parse state, reached from libxml2 callbacks through ctxt->_private. */
@@ -19,6 +21,7 @@ struct S_parse {
 	const char *name;
 	struct diags *d;
 	int doctype;  /* a DOCTYPE was seen: parsing was stopped */
+	int stopped;  /* the first error stopped the parse: what follows is only its echo */
 	int errors;
 };
 
@@ -36,13 +39,39 @@ static xmlParserInputPtr S_refuse_loader(const char *url, const char *id, xmlPar
 	return NULL;
 }
 
+/* libxml2's process-wide error channel: messages without a parser context (an encoding
+ * conversion that fails) would go straight to stderr. The parse reports the failure
+ * through the context's own handler; this one drops the stray copy. */
+static void S_drop_generic(void *user, const char *fmt, ...)
+{
+	(void)user;
+	(void)fmt;
+}
+
 void xmlread_init(void)
 {
 	/* libxml2 keeps the loader process-wide; it is set once, to a function with no state of
 	 * its own, so that no parse anywhere in briefc can ever reach a file or the network. */
 	xmlInitParser();
 	xmlSetExternalEntityLoader(S_refuse_loader);
+	xmlSetGenericErrorFunc(NULL, S_drop_generic);
 }
+
+/* libxml2's own limits (without XML_PARSE_HUGE), reported in briefc's words: its messages
+ * name a parser option a user cannot set. */
+static const struct {
+	const char *says; /* in libxml2's message */
+	const char *what; /* NULL: the nesting depth */
+	int limit;
+} S_limits[] = {
+	{"Excessive depth in document", NULL, XMLREAD_MAX_DEPTH},
+	{"huge text node", "text", XMLREAD_MAX_TEXT},
+	{"CData section too big", "text", XMLREAD_MAX_TEXT},
+	{"Comment too big", "a comment", XMLREAD_MAX_TEXT},
+	{"AttValue length too long", "an attribute value", XMLREAD_MAX_TEXT},
+	{"Name too long", "a name", XMLREAD_MAX_NAME},
+	{"Huge input lookup", "a run of white space or a piece of markup", XMLREAD_MAX_TEXT},
+};
 
 static void S_parse_error(void *user, xmlErrorPtr e)
 {
@@ -50,13 +79,77 @@ static void S_parse_error(void *user, xmlErrorPtr e)
 	if (ctxt == NULL || ctxt->_private == NULL || e == NULL)
 		return;
 	struct S_parse *p = ctxt->_private;
-	if (p->doctype)
-		return; /* the stop we caused reports nothing useful */
+	if (p->doctype || p->stopped)
+		return; /* after the first error libxml2 only reports its consequences */
 	if (e->level == XML_ERR_WARNING)
 		return;
-	diag_emit_text(p->d, D_XML_SYNTAX, p->name, e->line, e->int2,
-		e->message ? e->message : "malformed XML");
+	const char *msg = e->message ? e->message : "malformed XML";
+	size_t k = 0, n = sizeof S_limits / sizeof *S_limits;
+	while (k < n && strstr(msg, S_limits[k].says) == NULL)
+		k++;
+	if (k == n)
+		diag_emit_text(p->d, D_XML_SYNTAX, p->name, e->line, e->int2, msg);
+	else if (S_limits[k].what == NULL)
+		diag_emit(p->d, D_XML_DEPTH, p->name, e->line, e->int2, S_limits[k].limit);
+	else
+		diag_emit(p->d, D_XML_TOOLONG, p->name, e->line, e->int2, S_limits[k].what,
+			S_limits[k].limit);
 	p->errors++;
+	p->stopped = 1;
+	xmlStopParser(ctxt);
+}
+
+/* libxml2 keeps an element's line in 16 bits (65535 for any later line) and finds a later
+ * one only through neighbouring text; the true line is kept in the node's application
+ * pointer, which libxml2 leaves to its users (xmlread_line reads it). */
+static void S_start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+	const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces, int nb_attributes,
+	int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	xmlNodePtr parent = ctxt->node;
+	xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces,
+		nb_attributes, nb_defaulted, attributes);
+	if (ctxt->node != NULL && ctxt->node != parent && ctxt->input != NULL &&
+		ctxt->input->line >= 65535)
+		ctxt->node->_private = (void *)(intptr_t)ctxt->input->line;
+}
+
+/* The same limits as libxml2's, checked on the whole tree: libxml2 itself enforces the
+ * text limit only on some paths (a text node made of one run of characters may be longer). */
+static int S_check_sizes(xmlDocPtr doc, const char *name, struct diags *d)
+{
+	int bad = 0;
+	xmlNodePtr n = doc->children;
+	while (n != NULL) {
+		const char *what = NULL;
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+			what = "text";
+		else if (n->type == XML_COMMENT_NODE)
+			what = "a comment";
+		if (what && n->content && strlen((const char *)n->content) > XMLREAD_MAX_TEXT) {
+			diag_emit(d, D_XML_TOOLONG, name, xmlread_line(n), 0, what, XMLREAD_MAX_TEXT);
+			bad = 1;
+		}
+		if (n->type == XML_ELEMENT_NODE)
+			for (xmlAttrPtr a = n->properties; a; a = a->next)
+				for (xmlNodePtr t = a->children; t; t = t->next)
+					if (t->content && strlen((const char *)t->content) > XMLREAD_MAX_TEXT) {
+						diag_emit(d, D_XML_TOOLONG, name, xmlread_line(n), 0,
+							"an attribute value", XMLREAD_MAX_TEXT);
+						bad = 1;
+					}
+		/* depth first, without recursion */
+		if (n->type == XML_ELEMENT_NODE && n->children != NULL) {
+			n = n->children;
+			continue;
+		}
+		while (n != NULL && n->next == NULL)
+			n = n->parent != (xmlNodePtr)doc ? n->parent : NULL;
+		if (n != NULL)
+			n = n->next;
+	}
+	return bad;
 }
 
 /* SAX hook called when "<!DOCTYPE" is read: stop before any declaration is processed. */
@@ -101,6 +194,7 @@ xmlDocPtr xmlread_memory(const char *name, const char *data, size_t len, struct 
 	ctxt->sax->serror = S_parse_error;
 	ctxt->sax->internalSubset = S_internal_subset;
 	ctxt->sax->reference = S_entity_ref;
+	ctxt->sax->startElementNs = S_start_element;
 	ctxt->vctxt.error = NULL;
 	ctxt->vctxt.warning = NULL;
 	int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
@@ -110,7 +204,9 @@ xmlDocPtr xmlread_memory(const char *name, const char *data, size_t len, struct 
 		diag_emit(d, D_XML_DOCTYPE, name, 1, 0);
 		bad = 1;
 	}
-	if (bad && p.errors == 0)
+	if (!bad && S_check_sizes(doc, name, d))
+		bad = 1;
+	else if (bad && p.errors == 0)
 		diag_emit_text(d, D_XML_SYNTAX, name, 0, 0, "the document is not well-formed XML");
 	xmlFreeParserCtxt(ctxt);
 	if (bad) {
@@ -138,17 +234,21 @@ xmlDocPtr xmlread_file(const char *path, struct diags *d)
 		close(fd);
 		return NULL;
 	}
-	size_t cap = (size_t)st.st_size, len = 0;
+	/* Room for a byte more than the file's size: reading it tells the end of a file of
+	 * exactly the limit from a file that grew past it while being read. */
+	size_t cap = (size_t)st.st_size + 1, len = 0;
 	char *data = xmalloc(cap + 1);
 	for (;;) {
 		if (len == cap) {
-			if (cap >= XMLREAD_MAX_BYTES) {
+			if (len > XMLREAD_MAX_BYTES) {
 				diag_emit(d, D_READ_TOOBIG, path, 0, 0, XMLREAD_MAX_BYTES);
 				free(data);
 				close(fd);
 				return NULL;
 			}
-			cap = cap ? cap * 2 : 4096;
+			cap = cap < 2048 ? 4096 : cap * 2;
+			if (cap > XMLREAD_MAX_BYTES + 1)
+				cap = XMLREAD_MAX_BYTES + 1;
 			data = xrealloc(data, cap + 1);
 		}
 		ssize_t r = read(fd, data + len, cap - len);
@@ -185,7 +285,11 @@ static void S_valid_error(void *user, xmlErrorPtr e)
 		return;
 	const char *msg = e->message ? e->message : "does not match the schema";
 	/* libxml2 says "Element foo: ..."; keep its words, they name the element. */
-	diag_emit_text(v->d, D_SCHEMA, v->name, e->line, 0, msg);
+	xmlNodePtr node = e->node;
+	int line = e->line;
+	if (node != NULL && node->type == XML_ELEMENT_NODE && line >= 65535)
+		line = xmlread_line(node); /* libxml2 stops counting elements' lines there */
+	diag_emit_text(v->d, D_SCHEMA, v->name, line, 0, msg);
 	v->errors++;
 }
 
@@ -229,7 +333,11 @@ int xmlread_is(xmlNodePtr n, const char *name)
 
 int xmlread_line(xmlNodePtr n)
 {
-	return n ? (int)xmlGetLineNo(n) : 0;
+	if (n == NULL)
+		return 0;
+	if (n->type == XML_ELEMENT_NODE && n->line == 65535 && n->_private != NULL)
+		return (int)(intptr_t)n->_private; /* set by S_start_element */
+	return (int)xmlGetLineNo(n);
 }
 
 const char *xmlread_attr(struct arena *a, xmlNodePtr n, const char *name)

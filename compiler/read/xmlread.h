@@ -10,6 +10,9 @@
 
 /* Input limits (README "Limits"). */
 #define XMLREAD_MAX_BYTES ((size_t)64 << 20) /* 64 MiB per source or style file */
+#define XMLREAD_MAX_DEPTH 256      /* elements nested below the root (libxml2's limit) */
+#define XMLREAD_MAX_TEXT 10000000  /* bytes of one text node, comment or attribute value */
+#define XMLREAD_MAX_NAME 50000     /* bytes of an element or attribute name */
 
 /* Reads and parses the file at path: no DOCTYPE, no entities, no network, no external
  * loads, true line numbers. Returns NULL (with diagnostics) when the file cannot be read or

@@ -575,20 +575,6 @@ static int S_manifest(const char *dir, const struct drv_options *o, const char *
 	return 0;
 }
 
-static char *S_slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		return NULL;
-	struct buf b = {0};
-	char tmp[8192];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		buf_put(&b, tmp, n);
-	fclose(f);
-	return b.data ? b.data : xstrdup("");
-}
-
 /* The manifest's file lines ("name" -> line) for comparing two snapshots. */
 static const char *S_entry(const char *manifest, const char *name)
 {
@@ -700,7 +686,7 @@ int drv_archive(const struct drv_options *o, FILE *out, FILE *err)
 		buf_free(&mpath);
 		struct buf oldm = {0};
 		buf_printf(&oldm, "%s/manifest.json", final.data);
-		char *old = S_slurp(oldm.data);
+		char *old = file_slurp(oldm.data, NULL);
 		buf_free(&oldm);
 		struct stat st;
 		int exists = stat(final.data, &st) == 0;
@@ -757,7 +743,7 @@ int drv_verify(const char *dir, FILE *out, FILE *err)
 {
 	struct buf mpath = {0};
 	buf_printf(&mpath, "%s/manifest.json", dir);
-	char *man = S_slurp(mpath.data);
+	char *man = file_slurp(mpath.data, NULL);
 	buf_free(&mpath);
 	if (man == NULL) {
 		fprintf(err, "%s: error: no manifest.json to verify against\n", dir);

@@ -178,6 +178,35 @@ void buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
+size_t hash_bytes(const char *s, size_t n)
+{
+	size_t x = 1469598103934665603u;
+	for (size_t i = 0; i < n; i++)
+		x = (x ^ (unsigned char)s[i]) * 1099511628211u;
+	return x;
+}
+
+char *file_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	struct buf b = {0};
+	char tmp[8192];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		buf_put(&b, tmp, n);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		buf_free(&b);
+		return NULL;
+	}
+	if (len)
+		*len = b.len;
+	return b.data ? b.data : xstrdup("");
+}
+
 /* ---- vec ---- */
 
 void vec_push(struct vec *v, void *p)

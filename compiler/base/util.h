@@ -37,6 +37,12 @@ void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(print
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 void buf_free(struct buf *b);
 
+/* FNV-1a hash of n bytes, for the open-addressing tables of the model, fonts and hyphens. */
+size_t hash_bytes(const char *s, size_t n);
+/* A whole file's bytes, NUL-terminated (malloc'd), or NULL if it cannot be read. For small
+ * files the run itself wrote or the tests read; sources go through xmlread's checks. */
+char *file_slurp(const char *path, size_t *len);
+
 /* Growable array of pointers. */
 struct vec {
 	void **v;

@@ -207,17 +207,9 @@ double font_text_width(struct fonts *f, int face, double size, const char *s, si
 	return units * size / 1000.0;
 }
 
-static size_t S_hash(const char *s, size_t n)
-{
-	size_t x = 1469598103934665603u;
-	for (size_t i = 0; i < n; i++)
-		x = (x ^ (unsigned char)s[i]) * 1099511628211u;
-	return x;
-}
-
 static struct font_kern_memo *S_memo_slot(struct fonts *f, const char *key, size_t n)
 {
-	size_t i = S_hash(key, n) & (f->capmemo - 1);
+	size_t i = hash_bytes(key, n) & (f->capmemo - 1);
 	while (f->memo[i].key != NULL &&
 		(f->memo[i].keylen != n || memcmp(f->memo[i].key, key, n) != 0))
 		i = (i + 1) & (f->capmemo - 1);

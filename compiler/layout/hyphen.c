@@ -146,19 +146,11 @@ static uint32_t S_lower(uint32_t c)
 	return c;
 }
 
-static size_t S_hash(const char *s, size_t n)
-{
-	size_t x = 1469598103934665603u;
-	for (size_t i = 0; i < n; i++)
-		x = (x ^ (unsigned char)s[i]) * 1099511628211u;
-	return x;
-}
-
 static struct S_memo *S_memo_slot(struct hyph *h, const char *key, size_t n)
 {
 	if (h->capmemo == 0)
 		return NULL;
-	size_t i = S_hash(key, n) & (h->capmemo - 1);
+	size_t i = hash_bytes(key, n) & (h->capmemo - 1);
 	while (h->memo[i].key != NULL &&
 		(h->memo[i].keylen != n || memcmp(h->memo[i].key, key, n) != 0))
 		i = (i + 1) & (h->capmemo - 1);

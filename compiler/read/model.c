@@ -28,17 +28,9 @@ struct S_build {
 	int errors;
 };
 
-static size_t S_hash(const char *s)
-{
-	size_t h = 1469598103934665603u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
-
 static struct model_idslot *S_slot(struct model_idslot *tab, size_t cap, const char *id)
 {
-	size_t i = S_hash(id) & (cap - 1);
+	size_t i = hash_bytes(id, strlen(id)) & (cap - 1);
 	while (tab[i].id != NULL && strcmp(tab[i].id, id) != 0)
 		i = (i + 1) & (cap - 1);
 	return &tab[i];

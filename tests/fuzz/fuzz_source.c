@@ -37,21 +37,6 @@ static char *S_minimal;           /* tests/golden/minimal.xml, for style inputs 
 static size_t S_minimal_len;
 static FILE *S_null;
 
-static char *S_slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		return NULL;
-	struct buf b = {0};
-	char tmp[8192];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		buf_put(&b, tmp, n);
-	fclose(f);
-	*len = b.len;
-	return b.data;
-}
-
 /* At exit, before LeakSanitizer looks (atexit runs in reverse order): fontconfig's
  * configuration is only partly reachable from a live FcConfig. */
 static void S_cleanup(void)
@@ -80,7 +65,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		tmp ? tmp : "/tmp", (long)getpid());
 	char path[4096];
 	snprintf(path, sizeof path, "%s/tests/golden/minimal.xml", root);
-	S_minimal = S_slurp(path, &S_minimal_len);
+	S_minimal = file_slurp(path, &S_minimal_len);
 	S_null = fopen("/dev/null", "w");
 	if (S_minimal == NULL || S_null == NULL) {
 		fprintf(stderr, "fuzz_source: cannot read %s (set BRIEFC_FUZZ_ROOT)\n", path);

@@ -13,24 +13,10 @@
 
 #define MINIMAL "tests/golden/minimal.xml"
 
-static char *S_slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		return NULL;
-	struct buf b = {0};
-	char tmp[4096];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		buf_put(&b, tmp, n);
-	fclose(f);
-	return b.data;
-}
-
 /* The minimal dossier with the first occurrence of `from` replaced by `to`. */
 static char *S_variant(const char *from, const char *to)
 {
-	char *src = S_slurp(MINIMAL);
+	char *src = file_slurp(MINIMAL, NULL);
 	if (src == NULL)
 		return NULL;
 	char *at = from ? strstr(src, from) : NULL;

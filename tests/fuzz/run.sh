@@ -98,6 +98,7 @@ fi
 jobs=""
 if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then jobs="-jobs=$FUZZ_JOBS -workers=$FUZZ_JOBS"; fi
 say "fuzzing for ${seconds}s (0: until stopped); corpus $work/corpus, crashes $work/crashes"
+cd "$work"   # with -jobs, libFuzzer writes fuzz-N.log into the working directory
 exec "$bin" -max_total_time="$seconds" -max_len=131072 -rss_limit_mb=4096 -timeout=120 -report_slow_units=30 \
   -dict="$dict" $jobs -print_final_stats=1 \
   -artifact_prefix="$work/crashes/" "$@" "$work/corpus" "$seeds"

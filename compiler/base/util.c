@@ -171,6 +171,48 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void buf_fixed(struct buf *b, double v, int decimals)
+{
+	static const double scale[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+	if (decimals < 0)
+		decimals = 0;
+	if (decimals > 6)
+		decimals = 6;
+	if (!(v == v) || v > 9e12 || v < -9e12) /* NaN or beyond what a page holds: 0 */
+		v = 0;
+	double r = v * scale[decimals];
+	long long n = (long long)(r < 0 ? r - 0.5 : r + 0.5);
+	char tmp[40], *e = tmp + sizeof tmp, *q = e;
+	int neg = n < 0;
+	unsigned long long u = neg ? (unsigned long long)(-n) : (unsigned long long)n;
+	int digits = 0;
+	int frac = decimals;
+	/* drop trailing zeros of the fraction */
+	while (frac > 0 && u % 10 == 0) {
+		u /= 10;
+		frac--;
+	}
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+		digits++;
+		if (digits == frac)
+			*--q = '.';
+	} while (u > 0 || digits <= frac);
+	if (*q == '.')
+		*--q = '0';
+	if (neg)
+		*--q = '-';
+	buf_put(b, q, (size_t)(e - q));
+}
+
+void buf_hex16(struct buf *b, unsigned code)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char h[4] = {hex[code >> 12 & 15], hex[code >> 8 & 15], hex[code >> 4 & 15], hex[code & 15]};
+	buf_put(b, h, 4);
+}
+
 void buf_free(struct buf *b)
 {
 	free(b->data);

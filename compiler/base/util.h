@@ -35,6 +35,11 @@ void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Appends v in fixed point with at most decimals (0..6) fraction digits, trailing zeros and a
+ * lone point dropped, never "-0": the PDF number syntax, without printf's cost. */
+void buf_fixed(struct buf *b, double v, int decimals);
+/* Appends the four upper-case hex digits of a 16-bit code. */
+void buf_hex16(struct buf *b, unsigned code);
 void buf_free(struct buf *b);
 
 /* FNV-1a hash of n bytes, for the open-addressing tables of the model, fonts and hyphens. */

@@ -176,17 +176,24 @@ int hyph_word(struct hyph *h, const char *lang, const char *word, size_t n, int 
 	HyphenDict *dict = S_dict(h, lang);
 	if (dict == NULL || n == 0 || n > 200)
 		return 0;
-	/* memo key: language, NUL, word, NUL, the two minimums */
-	struct buf key = {0};
-	buf_puts(&key, lang);
-	buf_putc(&key, '\0');
-	buf_put(&key, word, n);
-	buf_printf(&key, "%c%d,%d", '\0', min_left, min_right);
-	struct S_memo *slot = S_memo_slot(h, key.data, key.len);
+	/* memo key: language, NUL, word, NUL, the two minimums (bytes); on the stack, since
+	 * most words are found */
+	size_t ll = strlen(lang);
+	if (ll > 64 || min_left < 0 || min_left > 255 || min_right < 0 || min_right > 255)
+		return 0;
+	char key[64 + 1 + 200 + 3];
+	size_t klen = 0;
+	memcpy(key, lang, ll + 1);
+	klen = ll + 1;
+	memcpy(key + klen, word, n);
+	klen += n;
+	key[klen++] = '\0';
+	key[klen++] = (char)min_left;
+	key[klen++] = (char)min_right;
+	struct S_memo *slot = S_memo_slot(h, key, klen);
 	if (slot != NULL && slot->key != NULL) {
 		int k = slot->n < max ? slot->n : max;
 		memcpy(points, slot->points, (size_t)k * sizeof *points);
-		buf_free(&key);
 		return k;
 	}
 	/* lower-case copy, counting code points */
@@ -223,9 +230,10 @@ int hyph_word(struct hyph *h, const char *lang, const char *word, size_t n, int 
 	buf_free(&low);
 	if (2 * (h->nmemo + 1) > h->capmemo)
 		S_memo_grow(h);
-	slot = S_memo_slot(h, key.data, key.len);
-	slot->key = key.data; /* the memo owns the key now */
-	slot->keylen = key.len;
+	slot = S_memo_slot(h, key, klen);
+	slot->key = xmalloc(klen); /* the memo owns its copy of the key */
+	memcpy(slot->key, key, klen);
+	slot->keylen = klen;
 	slot->points = all;
 	slot->n = found;
 	h->nmemo++;

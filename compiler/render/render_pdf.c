@@ -117,10 +117,35 @@ static int S_epoch_date(HPDF_Date *out)
 /* One TJ operator draws a run of text boxes on one baseline in one font, size and colour:
  * the gaps between them (the justified word spaces, the kerning) become TJ's numbers,
  * so a line is one operator instead of a TextOut per word and kerning piece. The codes
- * are the characters' BMP code points (libharu's UTF-8 encoder with Identity-H). */
+ * are the characters' BMP code points (libharu's UTF-8 encoder with Identity-H), two bytes
+ * each in a literal string. */
 struct S_run {
 	struct buf ops, text;
 };
+
+/* A two-byte code in a literal string: half the bytes of hex; the delimiters, the backslash
+ * and the line ends (which readers would normalise) escaped. */
+static void S_code(struct buf *b, unsigned code)
+{
+	char c[4];
+	int n = 0;
+	for (int k = 0; k < 2; k++) {
+		unsigned char byte = (unsigned char)(k == 0 ? code >> 8 : code & 0xFF);
+		if (byte == '(' || byte == ')' || byte == '\\') {
+			c[n++] = '\\';
+			c[n++] = (char)byte;
+		} else if (byte == '\r') {
+			c[n++] = '\\';
+			c[n++] = 'r';
+		} else if (byte == '\n') {
+			c[n++] = '\\';
+			c[n++] = 'n';
+		} else {
+			c[n++] = (char)byte;
+		}
+	}
+	buf_put(b, c, (size_t)n);
+}
 
 static int S_text_run(HPDF_Page page, HPDF_Font font, struct fonts *f, const struct lay_page *pg,
 	int i, struct S_run *r)
@@ -128,7 +153,11 @@ static int S_text_run(HPDF_Page page, HPDF_Font font, struct fonts *f, const str
 	const struct lay_box *first = &pg->boxes[i];
 	r->ops.len = 0;
 	r->text.len = 0;
-	buf_printf(&r->ops, "1 0 0 1 %.3f %.3f Tm [<", first->x, first->y);
+	buf_puts(&r->ops, "1 0 0 1 ");
+	buf_fixed(&r->ops, first->x, 3);
+	buf_putc(&r->ops, ' ');
+	buf_fixed(&r->ops, first->y, 3);
+	buf_puts(&r->ops, " Tm [(");
 	double pen = first->x; /* where the viewer's pen stands after the glyphs so far */
 	int k = i;
 	for (; k < pg->nboxes; k++) {
@@ -137,21 +166,24 @@ static int S_text_run(HPDF_Page page, HPDF_Font font, struct fonts *f, const str
 			b->y != first->y || memcmp(&b->color, &first->color, sizeof b->color) != 0)
 			break;
 		double gap = b->x - pen;
-		if (k > i && fabs(gap) > 0.0005)
-			buf_printf(&r->ops, "> %.1f <", -gap * 1000.0 / b->size);
+		if (k > i && fabs(gap) > 0.0005) {
+			buf_puts(&r->ops, ") ");
+			buf_fixed(&r->ops, -gap * 1000.0 / b->size, 1);
+			buf_puts(&r->ops, " (");
+		}
 		const char *p = b->text, *end = p + strlen(p);
 		while (p < end) {
 			uint32_t cp = utf8_next(&p, end);
-			buf_printf(&r->ops, "%04X", cp <= 0xFFFF ? (unsigned)cp : 0xFFFDu);
+			S_code(&r->ops, cp <= 0xFFFF ? (unsigned)cp : 0xFFFDu);
 		}
-		buf_puts(&r->text, b->text);
-		pen = b->x + font_text_width(f, b->face, b->size, b->text, strlen(b->text));
+		buf_put(&r->text, b->text, (size_t)(end - b->text));
+		pen = b->x + font_text_width(f, b->face, b->size, b->text, (size_t)(end - b->text));
 	}
-	buf_puts(&r->ops, ">] TJ\n");
+	buf_puts(&r->ops, ")] TJ\n");
 	/* measuring marks the glyphs as used, so that the subset embeds them */
 	HPDF_Font_TextWidth(font, (const HPDF_BYTE *)r->text.data, (HPDF_UINT)r->text.len);
 	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-	HPDF_Stream_WriteStr(attr->stream, r->ops.data);
+	HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)r->ops.data, (HPDF_UINT)r->ops.len); /* NUL bytes inside */
 	return k;
 }
 

@@ -153,11 +153,55 @@ def pdf_text_amount(path):
         for m in re.finditer(rb"<([0-9A-Fa-f]*)> Tj", s):
             chars += len(m.group(1)) // 4
             runs += 1
-        # a TJ array: its strings are the characters; each array is one operator
-        for m in re.finditer(rb"\[([^\]]*)\] TJ", s):
-            chars += sum(len(h) // 4 for h in re.findall(rb"<([0-9A-Fa-f]*)>", m.group(1)))
+        # a TJ array: its strings are the characters (two bytes each, hex or literal with
+        # escapes); each array is one operator
+        for n in tj_strings(s):
+            chars += n
             runs += 1
     return chars, runs
+
+
+def tj_strings(s):
+    """For each TJ array in a content stream, the number of two-byte codes its strings hold."""
+    out = []
+    i = s.find(b"[")
+    while i >= 0:
+        j, codes_bytes, ok = i + 1, 0, False
+        while j < len(s):
+            c = s[j:j + 1]
+            if c == b"(":               # literal string: count decoded bytes
+                j += 1
+                depth = 1
+                while j < len(s) and depth:
+                    c = s[j:j + 1]
+                    if c == b"\\":
+                        j += 2
+                        codes_bytes += 1
+                        continue
+                    if c == b"(":
+                        depth += 1
+                    elif c == b")":
+                        depth -= 1
+                        if depth == 0:
+                            j += 1
+                            break
+                    codes_bytes += 1
+                    j += 1
+                continue
+            if c == b"<":
+                k = s.find(b">", j)
+                codes_bytes += (k - j - 1) // 2
+                j = k + 1
+                continue
+            if c == b"]":
+                ok = s.startswith(b" TJ", j + 1)
+                j += 1
+                break
+            j += 1
+        if ok:
+            out.append(codes_bytes // 2)
+        i = s.find(b"[", j)
+    return out
 
 
 def pdf_font_files(path):

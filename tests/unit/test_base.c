@@ -162,7 +162,46 @@ static void test_date_days(void)
 	CHECK(date_days("nonsense") == 0);
 }
 
+static void test_buf_fixed(void)
+{
+	struct { double v; int d; const char *want; } cases[] = {
+		{12.5, 3, "12.5"}, {0.05, 3, "0.05"}, {0, 3, "0"}, {-0.0001, 3, "0"},
+		{-3.25, 1, "-3.3"}, {100, 0, "100"}, {7, 3, "7"}, {595.276, 3, "595.276"},
+		{-1234.5678, 2, "-1234.57"}, {0.9996, 3, "1"}, {1e300, 3, "0"}, {0.0 / 0.0, 2, "0"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct buf b = {0};
+		buf_fixed(&b, cases[i].v, cases[i].d);
+		CHECK_MSG(b.data && strcmp(b.data, cases[i].want) == 0, "%g with %d decimals gave %s, not %s",
+			cases[i].v, cases[i].d, b.data ? b.data : "(nothing)", cases[i].want);
+		buf_free(&b);
+	}
+	/* against printf on a sweep of values */
+	for (int k = -20000; k <= 20000; k += 7) {
+		double v = k / 64.0 + 1 / 1024.0; /* exact in binary, never a tie at 3 decimals */
+		struct buf b = {0};
+		buf_fixed(&b, v, 3);
+		char ref[64];
+		snprintf(ref, sizeof ref, "%.3f", v);
+		char *e = ref + strlen(ref) - 1;
+		while (*e == '0')
+			*e-- = '\0';
+		if (*e == '.')
+			*e = '\0';
+		if (strcmp(ref, "-0") == 0)
+			strcpy(ref, "0");
+		CHECK_MSG(strcmp(b.data, ref) == 0, "%g: %s, printf says %s", v, b.data, ref);
+		buf_free(&b);
+	}
+	struct buf h = {0};
+	buf_hex16(&h, 0x0041);
+	buf_hex16(&h, 0xFFFD);
+	CHECK(strcmp(h.data, "0041FFFD") == 0);
+	buf_free(&h);
+}
+
 const struct unit_test base_tests[] = {
+	{"buf_fixed", test_buf_fixed},
 	{"sha256_vectors", test_sha256_vectors},
 	{"date_days", test_date_days},
 	{"utf8_decode", test_utf8_decode},

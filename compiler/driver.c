@@ -158,9 +158,17 @@ static int S_run_job(const struct S_loaded *ld, const struct drv_options *o,
 		doc_free(doc);
 		return code;
 	}
-	/* The PDF comes from the laid-out pages, the .tex from the tree (TeX lays it out). */
+	/* The PDF comes from the laid-out pages, the .tex from the tree (TeX lays it out). The
+	 * pages go to the PDF as the layout finishes them, unless the layout is dumped. */
 	int need_layout = o->pdf || o->stats || o->dump == DUMP_LAYOUT;
-	struct layout *l = need_layout ? lay_run(doc, ld->s, ld->f, ld->m->file, d) : NULL;
+	int stream = o->pdf && o->dump != DUMP_LAYOUT;
+	char msg[512];
+	struct pdf_out *po = stream ? pdf_begin(doc, ld->f, ld->m->file, d) : NULL;
+	if (stream && po == NULL)
+		code = EXIT_IO;
+	struct lay_sink sink = {pdf_page, po};
+	struct layout *l = need_layout && code == EXIT_OK
+		? lay_run(doc, ld->s, ld->f, ld->m->file, d, po ? &sink : NULL) : NULL;
 	if (o->stats && l) {
 		const struct lay_stats *t = &l->stats;
 		fprintf(out, "%s: pages %d, lines %d, hyphenated %d, loose %d, tight %d, "
@@ -168,17 +176,19 @@ static int S_run_job(const struct S_loaded *ld, const struct drv_options *o,
 			t->loose, t->tight, t->overfull, t->emergency);
 	}
 	if (o->dump == DUMP_LAYOUT) {
-		lay_dump(l, ld->f, out);
-	} else if (o->pdf || o->tex) {
-		char msg[512];
+		if (l)
+			lay_dump(l, ld->f, out);
+	} else if (code == EXIT_OK && (o->pdf || o->tex)) {
 		if (out_mkdirs(j->dir, msg, sizeof msg) != 0) {
 			diag_emit(d, D_OUT_WRITE, NULL, 0, 0, msg);
 			code = EXIT_IO;
 		}
-		if (code == EXIT_OK && o->pdf) {
+		if (code == EXIT_OK && po != NULL) {
 			unsigned char *pdf = NULL;
 			size_t len = 0;
-			if (pdf_render(l, doc, ld->f, ld->m->file, d, &pdf, &len) != 0)
+			struct pdf_out *done = po;
+			po = NULL; /* pdf_finish frees it */
+			if (pdf_finish(done, l, &pdf, &len) != 0)
 				code = EXIT_IO;
 			else if (S_write(d, j->dir, j->name, "pdf", pdf, len, o->quiet ? NULL : out) != 0)
 				code = EXIT_IO;
@@ -194,6 +204,7 @@ static int S_run_job(const struct S_loaded *ld, const struct drv_options *o,
 			free(tex);
 		}
 	}
+	pdf_free(po);
 	lay_free(l);
 	doc_free(doc);
 	return code;

@@ -63,7 +63,9 @@ void *arena_alloc(struct arena *a, size_t n)
 	n = (n + 15) & ~(size_t)15;
 	struct arena_block *b = a->head;
 	if (b == NULL || b->cap - b->used < n) {
-		size_t cap = n > ARENA_BLOCK / 2 ? n : ARENA_BLOCK;
+		/* blocks grow from 512 bytes to ARENA_BLOCK: a small arena (a table cell's) stays small */
+		size_t next = b == NULL ? 512 : b->cap >= ARENA_BLOCK / 2 ? ARENA_BLOCK : b->cap * 2;
+		size_t cap = n > next ? n : next;
 		struct arena_block *nb = xmalloc(sizeof *nb + cap);
 		nb->used = 0;
 		nb->cap = cap;

@@ -32,6 +32,7 @@ struct lay_para {
 	int *npieces;
 	struct lay_piece *pieces;
 	int npiece, pcap;
+	struct arena arena;   /* the pieces' text */
 	struct buf word;      /* the word being collected */
 	int word_face;        /* its face in the current piece */
 	int word_start_piece; /* first piece of the word */
@@ -59,6 +60,7 @@ struct lay_note {
 	struct lb_result res;
 	const struct style_block *b;
 	double height;
+	int done; /* set at the foot of its column: its material is freed */
 };
 
 enum lay_vkind {
@@ -185,6 +187,11 @@ struct lay_ctx {
 	int nparas, ntables;  /* counters for the flow records */
 	const struct layout *prev; /* the previous pass, for page references */
 	int pagerefs;              /* page references met in this pass */
+	/* streaming: finished pages go to the sink and lose their boxes */
+	const struct lay_sink *sink; /* NULL: every page keeps its boxes and flow */
+	int sunk;                    /* pages [0, sunk) handed over */
+	int in_quote;                /* inside a quotation: no flushing (its keeps are set after) */
+	int notes_freed;             /* footnotes [0, notes_freed) are set and freed */
 };
 
 /* para.c */
@@ -211,6 +218,8 @@ void lay_pages_start(struct lay_ctx *st);
 void lay_pages_flush(struct lay_ctx *st, int balance);
 void lay_pages_span(struct lay_ctx *st);
 void lay_pages_finish(struct lay_ctx *st);
+/* Hands pages [st->sunk, upto) to the sink and frees their boxes (nothing with no sink). */
+void lay_pages_sink(struct lay_ctx *st, int upto);
 void lay_anchor_add(struct lay_ctx *st, const char *name, int page, double y_from_top);
 int lay_new_page(struct lay_ctx *st);
 void lay_row_emit(struct lay_ctx *st, struct lay_table *t, int row, double x_left, double top);

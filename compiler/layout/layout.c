@@ -659,9 +659,17 @@ static int S_spans(const struct lay_ctx *st, const char *cls)
 
 static void S_blocks(struct lay_ctx *st, const struct doc_node *n, const struct doc *doc);
 
+/* In one column the vertical list is placed between blocks once it holds a few dozen items
+ * and nothing keeps its end with what follows: the material placed is freed, and finished
+ * pages go to the sink. (Placing in batches gives the same pages: a keep chain never
+ * crosses a batch's end.) Columns are balanced per section and keep flushing there. */
+#define S_FLUSH_ITEMS 64
+
 static void S_block(struct lay_ctx *st, const struct doc_node *n, const struct doc *doc)
 {
 	const struct style *s = st->s;
+	if (st->ncols == 1 && !st->in_quote && st->nv >= S_FLUSH_ITEMS && !st->v[st->nv - 1].keep)
+		lay_pages_flush(st, 0);
 	switch (n->type) {
 	case DOC_SECTION: {
 		const struct doc_node *h = n->first;
@@ -717,7 +725,9 @@ static void S_block(struct lay_ctx *st, const struct doc_node *n, const struct d
 		/* a quotation that fits in a frame is kept whole */
 		st->pending_space = fmax(st->pending_space, 4);
 		int first = st->nv;
+		st->in_quote++;
 		S_blocks(st, n, doc);
+		st->in_quote--;
 		double total = 0;
 		for (int i = first; i < st->nv; i++)
 			total += st->v[i].h;
@@ -920,12 +930,14 @@ static void S_running_heads(struct lay_ctx *st, const struct doc *doc)
 }
 
 static struct layout *S_run(const struct doc *doc, const struct style *s, struct fonts *f,
-	const char *file, struct diags *d, const struct layout *prev, int *pagerefs)
+	const char *file, struct diags *d, const struct layout *prev, int *pagerefs,
+	const struct lay_sink *sink)
 {
 	struct layout *L = xcalloc(1, sizeof *L);
 	L->page_w = s->page_w;
 	L->page_h = s->page_h;
-	struct lay_ctx st = {.L = L, .s = s, .f = f, .file = file, .d = d, .prev = prev};
+	struct lay_ctx st = {.L = L, .s = s, .f = f, .file = file, .d = d, .prev = prev,
+		.sink = sink};
 	st.left = s->margin_inner;
 	st.right = s->page_w - s->margin_outer;
 	st.top = s->margin_top;
@@ -940,13 +952,26 @@ static struct layout *S_run(const struct doc *doc, const struct style *s, struct
 	lay_pages_finish(&st);
 	if (!st.body_started)
 		L->body_page = 0;
+	lay_pages_sink(&st, L->npages);
+	/* late material: the contents' page numbers, the running heads (which may count pages) */
 	S_toc_fill(&st);
 	S_running_heads(&st, doc);
+	for (int i = 0; sink != NULL && i < L->npages; i++) {
+		struct lay_page *pg = &L->pages[i];
+		if (pg->nboxes > 0)
+			sink->page(sink->ctx, L, i, 1);
+		free(pg->boxes);
+		pg->boxes = NULL;
+		pg->nboxes = pg->cap = 0;
+		arena_free(&pg->text);
+	}
 	if (st.nwarned > LAY_MAX_CHAR_WARNINGS)
 		diag_emit(d, D_GLYPH_MORE, file, 0, 0, st.nwarned - LAY_MAX_CHAR_WARNINGS);
 	free(st.warned);
 	hyph_close(st.hy);
 	for (int i = 0; i < st.nnotes; i++) {
+		if (st.notes[i].done)
+			continue;
 		lay_para_free(&st.notes[i].p);
 		lb_result_free(&st.notes[i].res);
 	}
@@ -971,22 +996,46 @@ static int S_stable(const struct layout *a, const struct layout *b)
 	return 1;
 }
 
+static int S_has_pagerefs(const struct doc_node *n)
+{
+	for (; n != NULL; n = n->next)
+		if (n->type == DOC_PAGEREF || S_has_pagerefs(n->first))
+			return 1;
+	return 0;
+}
+
+static void S_discard(void *ctx, const struct layout *l, int page, int late)
+{
+	(void)ctx, (void)l, (void)page, (void)late;
+}
+
 struct layout *lay_run(const struct doc *doc, const struct style *s, struct fonts *f,
-	const char *file, struct diags *d)
+	const char *file, struct diags *d, const struct lay_sink *sink)
 {
 	/* Page references ("p. 7") need the pages of a finished layout: lay out again with the
-	 * last pass's pages until nothing moves (at most four passes, as LaTeX would rerun). */
+	 * last pass's pages until nothing moves (at most four passes, as LaTeX would rerun).
+	 * Streaming, the passes before the last drop their pages as they go, and one more pass
+	 * with the last one's pages hands them to the sink (it sets the same pages). */
 	int refs = 0;
 	struct diags quiet = {0};
-	struct layout *l = S_run(doc, s, f, file, &quiet, NULL, &refs);
-	for (int pass = 1; refs > 0 && pass < 4; pass++) {
+	const struct lay_sink discard = {S_discard, NULL};
+	int passes = sink == NULL || S_has_pagerefs(doc->root);
+	struct layout *l = S_run(doc, s, f, file, &quiet, NULL, &refs,
+		passes ? (sink ? &discard : NULL) : sink);
+	for (int pass = 1; passes && refs > 0 && pass < 4; pass++) {
 		diag_free(&quiet);
-		struct layout *next = S_run(doc, s, f, file, &quiet, l, &refs);
+		struct layout *next = S_run(doc, s, f, file, &quiet, l, &refs, sink ? &discard : NULL);
 		int stable = S_stable(l, next);
 		lay_free(l);
 		l = next;
 		if (stable)
 			break;
+	}
+	if (sink != NULL && passes) {
+		diag_free(&quiet);
+		struct layout *last = S_run(doc, s, f, file, &quiet, l, &refs, sink);
+		lay_free(l);
+		l = last;
 	}
 	diag_move(d, &quiet); /* the last pass's diagnostics are the run's */
 	return l;
@@ -1001,6 +1050,7 @@ void lay_free(struct layout *l)
 	for (int i = 0; i < l->npages; i++) {
 		free(l->pages[i].boxes);
 		free(l->pages[i].flow);
+		arena_free(&l->pages[i].text);
 	}
 	free(l->pages);
 	free(l->anchors);

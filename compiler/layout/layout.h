@@ -39,8 +39,9 @@ struct lay_flow {
 struct lay_page {
 	struct lay_box *boxes;
 	int nboxes, cap;
-	struct lay_flow *flow;
+	struct lay_flow *flow; /* kept only when no sink takes the pages (dumps, tests) */
 	int nflow, flowcap;
+	struct arena text;     /* the boxes' text */
 };
 
 struct lay_anchor {
@@ -73,15 +74,27 @@ struct layout {
 	int body_page; /* index of the first body page: earlier pages are front matter (roman) */
 };
 
+/* Where finished pages go. With a sink, lay_run hands each page over as soon as nothing more
+ * can land on it and then frees its boxes, so that a long document never holds more than a
+ * page or two of boxes: page(ctx, l, i, 0). Material known only at the end (contents page
+ * numbers, running heads with the page count) follows as page(ctx, l, i, 1) on pages
+ * already handed over, in page order, with only the new boxes. */
+struct lay_sink {
+	void (*page)(void *ctx, const struct layout *l, int page, int late);
+	void *ctx;
+};
+
 /* The printed number of a page (index from 0): "ii" in the front matter, "3" in the body. */
 void lay_page_label(const struct layout *l, int page, char *out, size_t n);
 /* The number of body pages (what "Page X of Y" counts). */
 int lay_body_pages(const struct layout *l);
 
 /* Lays out the whole document. Diagnostics (missing glyphs, overfull lines) go to d, with the
- * source file name for their positions. Never fails on content. */
+ * source file name for their positions. Never fails on content. With sink NULL every page
+ * keeps its boxes and its flow (for lay_dump); otherwise the pages go to the sink and the
+ * layout returned keeps the page count, anchors, outline and statistics. */
 struct layout *lay_run(const struct doc *doc, const struct style *s, struct fonts *f,
-	const char *file, struct diags *d);
+	const char *file, struct diags *d, const struct lay_sink *sink);
 void lay_free(struct layout *l);
 /* The anchor's page and position, or NULL. */
 const struct lay_anchor *lay_anchor(const struct layout *l, const char *name);

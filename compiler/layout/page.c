@@ -59,6 +59,8 @@ static void S_outline(struct lay_ctx *st, int level, const char *title, int page
 
 void lay_flow_add(struct lay_ctx *st, int page, struct lay_flow f)
 {
+	if (st->sink != NULL)
+		return; /* only dumps read the flow */
 	struct lay_page *pg = &st->L->pages[page];
 	if (pg->nflow == pg->flowcap) {
 		pg->flowcap = pg->flowcap ? pg->flowcap * 2 : 64;
@@ -398,6 +400,7 @@ static void S_restore(struct lay_ctx *st, const struct S_snap *s)
 		L->npages--;
 		free(L->pages[L->npages].boxes);
 		free(L->pages[L->npages].flow);
+		arena_free(&L->pages[L->npages].text);
 	}
 	L->pages[s->fr.page].nboxes = s->nboxes;
 	L->pages[s->fr.page].nflow = s->nflow;
@@ -500,6 +503,38 @@ void lay_pages_flush(struct lay_ctx *st, int balance)
 		free(g);
 	}
 	st->figs.n = 0;
+	/* the pages before the current one are finished */
+	lay_pages_sink(st, st->fr.page);
+	/* Footnotes set at the foot of a closed frame are done with (in one column, where no
+	 * trial placement can take them back and no spanning material waits). */
+	if (st->ncols == 1 && st->nspan == 0) {
+		while (st->notes_freed < st->nnotes) {
+			int i = st->notes_freed, pending = 0;
+			for (int k = 0; k < st->fr.nnotes; k++)
+				pending |= st->fr.notes[k] == i;
+			if (pending)
+				break;
+			struct lay_note *n = &st->notes[i];
+			lay_para_free(&n->p);
+			lb_result_free(&n->res);
+			n->done = 1;
+			st->notes_freed++;
+		}
+	}
+}
+
+void lay_pages_sink(struct lay_ctx *st, int upto)
+{
+	if (st->sink == NULL)
+		return;
+	for (; st->sunk < upto; st->sunk++) {
+		struct lay_page *pg = &st->L->pages[st->sunk];
+		st->sink->page(st->sink->ctx, st->L, st->sunk, 0);
+		free(pg->boxes);
+		pg->boxes = NULL;
+		pg->nboxes = pg->cap = 0;
+		arena_free(&pg->text);
+	}
 }
 
 /* Spanning material (a heading across both columns) waits until the column material after

@@ -26,6 +26,7 @@ void lay_para_free(struct lay_para *p)
 	free(p->npieces);
 	free(p->pieces);
 	buf_free(&p->word);
+	arena_free(&p->arena);
 	memset(p, 0, sizeof *p);
 }
 
@@ -60,7 +61,7 @@ static void S_close_piece(struct lay_ctx *st, struct lay_para *p, const struct l
 	if (p->word.len == 0)
 		return;
 	struct lay_piece *pc = S_new_piece(p);
-	pc->text = arena_strndup(&st->L->arena, p->word.data, p->word.len);
+	pc->text = arena_strndup(&p->arena, p->word.data, p->word.len);
 	pc->face = p->word_face;
 	pc->size = ink->size;
 	pc->rise = ink->rise;
@@ -155,7 +156,7 @@ static void S_sub_piece(struct lay_ctx *st, struct lay_para *p, const struct lay
 {
 	struct lay_piece *pc = S_new_piece(p);
 	*pc = *src;
-	pc->text = arena_strndup(&st->L->arena, a, (size_t)(b - a));
+	pc->text = arena_strndup(&p->arena, a, (size_t)(b - a));
 	pc->width = w;
 }
 
@@ -538,7 +539,7 @@ double lay_para_emit(struct lay_ctx *st, const struct lay_para *p, int from, int
 			b->face = pc->face;
 			b->size = pc->size;
 			b->color = pc->color;
-			b->text = pc->text;
+			b->text = arena_strdup(&st->L->pages[st->page].text, pc->text); /* the page's own */
 			if (pc->link != NULL) {
 				if (link_i >= 0 && S_LINK->target == pc->link && fabs(S_LINK->x + S_LINK->w - x) < 0.01) {
 					S_LINK->w += pc->width;
@@ -586,6 +587,7 @@ static int S_split_wide(struct lay_ctx *st, struct lay_para *p, double width)
 {
 	struct lay_para q = {0};
 	q.justified = p->justified;
+	q.arena = p->arena; /* the pieces copied keep pointing into it: q takes it over */
 	int split = 0;
 	for (int i = 0; i < p->nitems; i++) {
 		const struct lb_item *it = &p->items[i];
@@ -625,12 +627,15 @@ static int S_split_wide(struct lay_ctx *st, struct lay_para *p, double width)
 			ties++;
 		}
 	if (split == 0 && ties == 0) {
+		p->arena = q.arena; /* the same arena, perhaps with more blocks */
+		q.arena = (struct arena){0};
 		lay_para_free(&q);
 		return 0;
 	}
 	buf_free(&q.word);
 	q.word = p->word;
 	p->word = (struct buf){0};
+	p->arena = (struct arena){0};
 	lay_para_free(p);
 	*p = q;
 	return split > 0 ? split : -1;

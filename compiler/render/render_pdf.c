@@ -12,6 +12,8 @@
 
 #include <math.h>
 
+#include <zlib.h>
+
 /* Errors are recorded here by libharu's handler and checked at the end; no longjmp. */
 struct S_pdf {
 	HPDF_STATUS error;
@@ -114,15 +116,6 @@ static int S_epoch_date(HPDF_Date *out)
 	return 1;
 }
 
-/* One TJ operator draws a run of text boxes on one baseline in one font, size and colour:
- * the gaps between them (the justified word spaces, the kerning) become TJ's numbers,
- * so a line is one operator instead of a TextOut per word and kerning piece. The codes
- * are the characters' BMP code points (libharu's UTF-8 encoder with Identity-H), two bytes
- * each in a literal string. */
-struct S_run {
-	struct buf ops, text;
-};
-
 /* A two-byte code in a literal string: half the bytes of hex; the delimiters, the backslash
  * and the line ends (which readers would normalise) escaped. */
 static void S_code(struct buf *b, unsigned code)
@@ -147,17 +140,21 @@ static void S_code(struct buf *b, unsigned code)
 	buf_put(b, c, (size_t)n);
 }
 
-static int S_text_run(HPDF_Page page, HPDF_Font font, struct fonts *f, const struct lay_page *pg,
-	int i, struct S_run *r)
+/* One TJ operator draws a run of text boxes on one baseline in one font, size and colour:
+ * the gaps between them (the justified word spaces, the kerning) become TJ's numbers,
+ * so a line is one operator instead of a TextOut per word and kerning piece. The codes
+ * are the characters' BMP code points (libharu's UTF-8 encoder with Identity-H), two bytes
+ * each in a literal string. Returns the index after the run. */
+static int S_text_run(struct buf *ops, struct buf *text, HPDF_Font font, struct fonts *f,
+	const struct lay_page *pg, int i)
 {
 	const struct lay_box *first = &pg->boxes[i];
-	r->ops.len = 0;
-	r->text.len = 0;
-	buf_puts(&r->ops, "1 0 0 1 ");
-	buf_fixed(&r->ops, first->x, 3);
-	buf_putc(&r->ops, ' ');
-	buf_fixed(&r->ops, first->y, 3);
-	buf_puts(&r->ops, " Tm [(");
+	text->len = 0;
+	buf_puts(ops, "1 0 0 1 ");
+	buf_fixed(ops, first->x, 3);
+	buf_putc(ops, ' ');
+	buf_fixed(ops, first->y, 3);
+	buf_puts(ops, " Tm [(");
 	double pen = first->x; /* where the viewer's pen stands after the glyphs so far */
 	int k = i;
 	for (; k < pg->nboxes; k++) {
@@ -167,23 +164,22 @@ static int S_text_run(HPDF_Page page, HPDF_Font font, struct fonts *f, const str
 			break;
 		double gap = b->x - pen;
 		if (k > i && fabs(gap) > 0.0005) {
-			buf_puts(&r->ops, ") ");
-			buf_fixed(&r->ops, -gap * 1000.0 / b->size, 1);
-			buf_puts(&r->ops, " (");
+			buf_puts(ops, ") ");
+			buf_fixed(ops, -gap * 1000.0 / b->size, 1);
+			buf_puts(ops, " (");
 		}
 		const char *p = b->text, *end = p + strlen(p);
 		while (p < end) {
 			uint32_t cp = utf8_next(&p, end);
-			S_code(&r->ops, cp <= 0xFFFF ? (unsigned)cp : 0xFFFDu);
+			S_code(ops, cp <= 0xFFFF ? (unsigned)cp : 0xFFFDu);
 		}
-		buf_put(&r->text, b->text, (size_t)(end - b->text));
+		buf_put(text, b->text, (size_t)(end - b->text));
 		pen = b->x + font_text_width(f, b->face, b->size, b->text, (size_t)(end - b->text));
 	}
-	buf_puts(&r->ops, ")] TJ\n");
+	buf_puts(ops, ")] TJ\n");
 	/* measuring marks the glyphs as used, so that the subset embeds them */
-	HPDF_Font_TextWidth(font, (const HPDF_BYTE *)r->text.data, (HPDF_UINT)r->text.len);
-	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-	HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)r->ops.data, (HPDF_UINT)r->ops.len); /* NUL bytes inside */
+	if (text->len > 0)
+		HPDF_Font_TextWidth(font, (const HPDF_BYTE *)text->data, (HPDF_UINT)text->len);
 	return k;
 }
 
@@ -248,142 +244,307 @@ static HPDF_Image S_image(HPDF_Doc pdf, struct S_images *c, const char *path, co
 	return h;
 }
 
-int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, const char *file,
-	struct diags *d, unsigned char **data, size_t *len)
+/* A link met on a page, kept until every page and anchor exists. */
+struct S_link {
+	int page;
+	HPDF_Rect r;
+	char *target;
+	int internal;
+};
+
+/* Pages per node of the page tree: the root's kids stay far below libharu's array limit
+ * (8,191) at any page count a run can reach, without knowing the count in advance. */
+#define S_PAGES_PER_NODE 256
+
+struct pdf_out {
+	struct S_pdf st; /* libharu's errors */
+	HPDF_Doc pdf;
+	const struct doc *doc;
+	struct fonts *f;
+	const char *file;
+	struct diags *d;
+	HPDF_Font *fonts;  /* per face, loaded when first drawn */
+	int *font_tried;
+	HPDF_Page *pages;
+	int npages, pcap;
+	struct S_images images;
+	struct S_link *links;
+	int nlinks, lcap;
+	struct buf ops, text; /* a content stream being made; a text run's characters */
+	z_stream z;
+	int z_ready;
+	int failed;
+};
+
+struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *file,
+	struct diags *d)
 {
-	struct S_pdf st = {0};
-	HPDF_Doc pdf = HPDF_New(S_on_error, &st);
-	if (pdf == NULL) {
+	struct pdf_out *o = xcalloc(1, sizeof *o);
+	o->doc = doc;
+	o->f = f;
+	o->file = file;
+	o->d = d;
+	o->pdf = HPDF_New(S_on_error, &o->st);
+	if (o->pdf == NULL) {
 		diag_emit(d, D_PDF_LIB, file, 0, 0, 0UL, 0UL);
-		return -1;
+		free(o);
+		return NULL;
 	}
-	HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
-	HPDF_UseUTFEncodings(pdf);
-	HPDF_SetCurrentEncoder(pdf, "UTF-8");
-	if (l->npages > 8000)
-		HPDF_SetPagesConfiguration(pdf, (HPDF_UINT)(l->npages / 8000 + 1));
-	HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+	/* Page contents are compressed here, page by page as they are finished (so that libharu
+	 * holds them small); fonts, images and the rest by libharu when it saves. */
+	HPDF_SetCompressionMode(o->pdf, HPDF_COMP_IMAGE | HPDF_COMP_METADATA);
+	HPDF_UseUTFEncodings(o->pdf);
+	HPDF_SetCurrentEncoder(o->pdf, "UTF-8");
+	HPDF_SetPagesConfiguration(o->pdf, S_PAGES_PER_NODE);
+	HPDF_SetPageMode(o->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+	o->fonts = xcalloc((size_t)f->nfaces + 1, sizeof *o->fonts);
+	o->font_tried = xcalloc((size_t)f->nfaces + 1, sizeof *o->font_tried);
+	if (deflateInit(&o->z, Z_DEFAULT_COMPRESSION) == Z_OK)
+		o->z_ready = 1;
+	else
+		o->failed = 1;
+	return o;
+}
 
-	/* Load only the faces the layout uses, in face order (deterministic). */
-	HPDF_Font *fonts = xcalloc((size_t)f->nfaces, sizeof *fonts);
-	int *used = xcalloc((size_t)f->nfaces, sizeof *used);
-	for (int p = 0; p < l->npages; p++)
-		for (int i = 0; i < l->pages[p].nboxes; i++)
-			if (l->pages[p].boxes[i].kind == LAY_TEXT)
-				used[l->pages[p].boxes[i].face] = 1;
-	for (int i = 0; i < f->nfaces && st.error == 0; i++) {
-		if (!used[i])
-			continue;
-		const char *name = HPDF_LoadTTFontFromFile(pdf, f->faces[i].file, HPDF_TRUE);
-		if (name == NULL)
-			break;
-		fonts[i] = HPDF_GetFont(pdf, name, "UTF-8");
-		if (fonts[i] == NULL)
-			break;
-		HPDF_Dict tu = S_identity_tounicode(pdf);
+/* The face's libharu font, loaded (embedded as a subset, with the identity ToUnicode) the
+ * first time a page draws it: the order of first use is the layout's, so deterministic. */
+static HPDF_Font S_font(struct pdf_out *o, int face)
+{
+	if (face < 0 || face >= o->f->nfaces)
+		return NULL;
+	if (o->font_tried[face])
+		return o->fonts[face];
+	o->font_tried[face] = 1;
+	const char *name = HPDF_LoadTTFontFromFile(o->pdf, o->f->faces[face].file, HPDF_TRUE);
+	HPDF_Font font = name ? HPDF_GetFont(o->pdf, name, "UTF-8") : NULL;
+	if (font != NULL) {
+		HPDF_Dict tu = S_identity_tounicode(o->pdf);
 		if (tu != NULL)
-			HPDF_Dict_Add(fonts[i], "ToUnicode", tu);
+			HPDF_Dict_Add(font, "ToUnicode", tu);
 	}
+	return o->fonts[face] = font;
+}
 
-	HPDF_Page *pages = xcalloc((size_t)(l->npages ? l->npages : 1), sizeof *pages);
-	struct S_images images = {0};
-	struct S_run run = {0};
-	for (int p = 0; p < l->npages && st.error == 0; p++) {
-		HPDF_Page page = pages[p] = HPDF_AddPage(pdf);
-		if (page == NULL)
-			break;
+/* libharu writes a stream's Filter from its own compression flags, which would compress the
+ * data again: streams deflated here name their filter through this hook instead. */
+static HPDF_STATUS S_write_flate(HPDF_Dict dict, HPDF_Stream stream)
+{
+	(void)dict;
+	return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/* Deflates o->ops into a content stream of the page and names its filter. */
+static void S_put_stream(struct pdf_out *o, HPDF_Dict contents)
+{
+	if (!o->z_ready || deflateReset(&o->z) != Z_OK) {
+		o->failed = 1;
+		return;
+	}
+	unsigned char chunk[16384];
+	o->z.next_in = (Bytef *)o->ops.data;
+	o->z.avail_in = (uInt)o->ops.len;
+	int zr;
+	do {
+		o->z.next_out = chunk;
+		o->z.avail_out = sizeof chunk;
+		zr = deflate(&o->z, Z_FINISH);
+		if (zr == Z_STREAM_ERROR) {
+			o->failed = 1;
+			return;
+		}
+		size_t n = sizeof chunk - o->z.avail_out;
+		if (n > 0)
+			HPDF_Stream_Write(contents->stream, chunk, (HPDF_UINT)n);
+	} while (zr != Z_STREAM_END);
+	contents->write_fn = S_write_flate;
+	o->ops.len = 0;
+}
+
+static void S_rgb(struct buf *b, struct style_color c, const char *op)
+{
+	buf_fixed(b, c.r, 4);
+	buf_putc(b, ' ');
+	buf_fixed(b, c.g, 4);
+	buf_putc(b, ' ');
+	buf_fixed(b, c.b, 4);
+	buf_putc(b, ' ');
+	buf_puts(b, op);
+	buf_putc(b, '\n');
+}
+
+void pdf_page(void *ctx, const struct layout *l, int p, int late)
+{
+	struct pdf_out *o = ctx;
+	if (o->failed || o->st.error != 0)
+		return;
+	HPDF_Page page;
+	HPDF_Dict contents;
+	if (!late) {
+		if (p != o->npages) { /* pages come in order, each once */
+			o->failed = 1;
+			return;
+		}
+		if (o->npages == o->pcap) {
+			o->pcap = o->pcap ? o->pcap * 2 : 64;
+			o->pages = xrealloc(o->pages, (size_t)o->pcap * sizeof *o->pages);
+		}
+		page = o->pages[o->npages++] = HPDF_AddPage(o->pdf);
+		if (page == NULL) {
+			o->failed = 1;
+			return;
+		}
 		HPDF_Page_SetWidth(page, (HPDF_REAL)l->page_w);
 		HPDF_Page_SetHeight(page, (HPDF_REAL)l->page_h);
-		const struct lay_page *pg = &l->pages[p];
-		/* rules first, then text */
-		for (int i = 0; i < pg->nboxes; i++) {
-			const struct lay_box *b = &pg->boxes[i];
-			if (b->kind != LAY_RULE)
-				continue;
-			HPDF_Page_SetRGBStroke(page, (HPDF_REAL)b->color.r, (HPDF_REAL)b->color.g,
-				(HPDF_REAL)b->color.b);
-			HPDF_Page_SetLineWidth(page, (HPDF_REAL)b->size);
-			HPDF_Page_MoveTo(page, (HPDF_REAL)b->x, (HPDF_REAL)b->y);
-			HPDF_Page_LineTo(page, (HPDF_REAL)(b->x + b->w), (HPDF_REAL)(b->y + b->h));
-			HPDF_Page_Stroke(page);
+		contents = ((HPDF_PageAttr)page->attr)->contents;
+	} else {
+		/* material set at the end goes into a second content stream of the page */
+		if (p < 0 || p >= o->npages) {
+			o->failed = 1;
+			return;
 		}
-		HPDF_Page_BeginText(page);
-		int cur_face = -1;
-		double cur_size = -1;
-		struct style_color cur_color = {-1, -1, -1};
-		for (int i = 0; i < pg->nboxes;) {
-			const struct lay_box *b = &pg->boxes[i];
-			if (b->kind != LAY_TEXT || fonts[b->face] == NULL) {
-				i++;
-				continue;
-			}
-			if (b->face != cur_face || b->size != cur_size) {
-				HPDF_Page_SetFontAndSize(page, fonts[b->face], (HPDF_REAL)b->size);
-				cur_face = b->face;
-				cur_size = b->size;
-			}
-			if (memcmp(&b->color, &cur_color, sizeof cur_color) != 0) {
-				HPDF_Page_SetRGBFill(page, (HPDF_REAL)b->color.r, (HPDF_REAL)b->color.g,
-					(HPDF_REAL)b->color.b);
-				cur_color = b->color;
-			}
-			i = S_text_run(page, fonts[b->face], f, pg, i, &run);
-		}
-		HPDF_Page_EndText(page);
-		/* pictures, decoded by briefc (never by libharu) and embedded as raw pixels */
-		for (int i = 0; i < pg->nboxes && st.error == 0; i++) {
-			const struct lay_box *b = &pg->boxes[i];
-			if (b->kind != LAY_IMAGE)
-				continue;
-			HPDF_Image im = S_image(pdf, &images, b->target, file, d);
-			if (im != NULL)
-				HPDF_Page_DrawImage(page, im, (HPDF_REAL)b->x, (HPDF_REAL)b->y,
-					(HPDF_REAL)b->w, (HPDF_REAL)b->h);
+		page = o->pages[p];
+		if (HPDF_Page_New_Content_Stream(page, &contents) != HPDF_OK) {
+			o->failed = 1;
+			return;
 		}
 	}
-	/* Links need every page to exist (internal targets may lie ahead). */
+	const struct lay_page *pg = &l->pages[p];
+	struct buf *ops = &o->ops;
+	ops->len = 0;
+	/* rules first, then text, then pictures */
+	for (int i = 0; i < pg->nboxes; i++) {
+		const struct lay_box *b = &pg->boxes[i];
+		if (b->kind != LAY_RULE)
+			continue;
+		S_rgb(ops, b->color, "RG");
+		buf_fixed(ops, b->size, 3);
+		buf_puts(ops, " w\n");
+		buf_fixed(ops, b->x, 3);
+		buf_putc(ops, ' ');
+		buf_fixed(ops, b->y, 3);
+		buf_puts(ops, " m\n");
+		buf_fixed(ops, b->x + b->w, 3);
+		buf_putc(ops, ' ');
+		buf_fixed(ops, b->y + b->h, 3);
+		buf_puts(ops, " l\nS\n");
+	}
+	int in_text = 0, cur_face = -1;
+	double cur_size = -1;
+	struct style_color cur_color = {-1, -1, -1};
+	for (int i = 0; i < pg->nboxes;) {
+		const struct lay_box *b = &pg->boxes[i];
+		HPDF_Font font = b->kind == LAY_TEXT ? S_font(o, b->face) : NULL;
+		if (font == NULL) {
+			i++;
+			continue;
+		}
+		if (!in_text) {
+			buf_puts(ops, "BT\n");
+			in_text = 1;
+		}
+		if (b->face != cur_face || b->size != cur_size) {
+			const char *name = HPDF_Page_GetLocalFontName(page, font);
+			if (name == NULL) {
+				o->failed = 1;
+				break;
+			}
+			buf_putc(ops, '/');
+			buf_puts(ops, name);
+			buf_putc(ops, ' ');
+			buf_fixed(ops, b->size, 3);
+			buf_puts(ops, " Tf\n");
+			cur_face = b->face;
+			cur_size = b->size;
+		}
+		if (memcmp(&b->color, &cur_color, sizeof cur_color) != 0) {
+			S_rgb(ops, b->color, "rg");
+			cur_color = b->color;
+		}
+		i = S_text_run(ops, &o->text, font, o->f, pg, i);
+	}
+	if (in_text)
+		buf_puts(ops, "ET\n");
+	/* pictures, decoded by briefc (never by libharu) and embedded as raw pixels */
+	for (int i = 0; i < pg->nboxes && o->st.error == 0; i++) {
+		const struct lay_box *b = &pg->boxes[i];
+		if (b->kind != LAY_IMAGE)
+			continue;
+		HPDF_Image im = S_image(o->pdf, &o->images, b->target, o->file, o->d);
+		const char *name = im ? HPDF_Page_GetXObjectName(page, im) : NULL;
+		if (name == NULL)
+			continue;
+		buf_puts(ops, "q\n");
+		buf_fixed(ops, b->w, 3);
+		buf_puts(ops, " 0 0 ");
+		buf_fixed(ops, b->h, 3);
+		buf_putc(ops, ' ');
+		buf_fixed(ops, b->x, 3);
+		buf_putc(ops, ' ');
+		buf_fixed(ops, b->y, 3);
+		buf_puts(ops, " cm\n/");
+		buf_puts(ops, name);
+		buf_puts(ops, " Do\nQ\n");
+	}
+	S_put_stream(o, contents);
+	/* links need every page to exist (internal targets may lie ahead): kept for the end */
+	for (int i = 0; i < pg->nboxes; i++) {
+		const struct lay_box *b = &pg->boxes[i];
+		if (b->kind != LAY_LINK)
+			continue;
+		if (o->nlinks == o->lcap) {
+			o->lcap = o->lcap ? o->lcap * 2 : 64;
+			o->links = xrealloc(o->links, (size_t)o->lcap * sizeof *o->links);
+		}
+		o->links[o->nlinks++] = (struct S_link){.page = p, .r = {(HPDF_REAL)b->x,
+			(HPDF_REAL)b->y, (HPDF_REAL)(b->x + b->w), (HPDF_REAL)(b->y + b->h)},
+			.target = xstrdup(b->target), .internal = b->internal};
+	}
+}
+
+int pdf_finish(struct pdf_out *o, const struct layout *l, unsigned char **data, size_t *len)
+{
+	HPDF_Doc pdf = o->pdf;
+	if (o->npages != l->npages)
+		o->failed = 1;
+	/* links, their internal targets found among the anchors by name */
 	const struct lay_anchor **sorted = xmalloc((size_t)(l->nanchors + 1) * sizeof *sorted);
 	for (int i = 0; i < l->nanchors; i++)
 		sorted[i] = &l->anchors[i];
 	qsort(sorted, (size_t)l->nanchors, sizeof *sorted, S_anchor_cmp);
-	for (int p = 0; p < l->npages && st.error == 0; p++) {
-		const struct lay_page *pg = &l->pages[p];
-		for (int i = 0; i < pg->nboxes; i++) {
-			const struct lay_box *b = &pg->boxes[i];
-			if (b->kind != LAY_LINK)
+	for (int i = 0; i < o->nlinks && !o->failed && o->st.error == 0; i++) {
+		const struct S_link *k = &o->links[i];
+		HPDF_Annotation a = NULL;
+		if (k->internal) {
+			const struct lay_anchor *an = S_find_anchor(sorted, l->nanchors, k->target);
+			if (an == NULL || an->page < 0 || an->page >= o->npages)
 				continue;
-			HPDF_Rect r = {(HPDF_REAL)b->x, (HPDF_REAL)b->y, (HPDF_REAL)(b->x + b->w),
-				(HPDF_REAL)(b->y + b->h)};
-			HPDF_Annotation a = NULL;
-			if (b->internal) {
-				const struct lay_anchor *an = S_find_anchor(sorted, l->nanchors, b->target);
-				if (an == NULL)
-					continue;
-				HPDF_Destination dst = HPDF_Page_CreateDestination(pages[an->page]);
-				HPDF_Destination_SetXYZ(dst, 0, (HPDF_REAL)(an->y + 12), 1);
-				a = HPDF_Page_CreateLinkAnnot(pages[p], r, dst);
-				if (a)
-					HPDF_LinkAnnot_SetHighlightMode(a, HPDF_ANNOT_NO_HIGHTLIGHT);
-			} else {
-				char *uri = S_uri(b->target);
-				a = HPDF_Page_CreateURILinkAnnot(pages[p], r, uri);
-				free(uri);
-			}
+			HPDF_Destination dst = HPDF_Page_CreateDestination(o->pages[an->page]);
+			HPDF_Destination_SetXYZ(dst, 0, (HPDF_REAL)(an->y + 12), 1);
+			a = HPDF_Page_CreateLinkAnnot(o->pages[k->page], k->r, dst);
 			if (a)
-				HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+				HPDF_LinkAnnot_SetHighlightMode(a, HPDF_ANNOT_NO_HIGHTLIGHT);
+		} else {
+			char *uri = S_uri(k->target);
+			a = HPDF_Page_CreateURILinkAnnot(o->pages[k->page], k->r, uri);
+			free(uri);
 		}
+		if (a)
+			HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
 	}
+	free(sorted);
 	/* The outline mirrors the sections. */
 	HPDF_Outline parents[4] = {NULL, NULL, NULL, NULL};
-	for (int i = 0; i < l->noutline && st.error == 0; i++) {
-		const struct lay_outline *o = &l->outline[i];
-		int lv = o->level < 1 ? 1 : o->level > 3 ? 3 : o->level;
-		HPDF_Outline parent = parents[lv - 1];
-		HPDF_Outline ol = HPDF_CreateOutline(pdf, parent, o->title, HPDF_GetEncoder(pdf, "UTF-8"));
+	for (int i = 0; i < l->noutline && !o->failed && o->st.error == 0; i++) {
+		const struct lay_outline *ol_at = &l->outline[i];
+		if (ol_at->page < 0 || ol_at->page >= o->npages)
+			continue;
+		int lv = ol_at->level < 1 ? 1 : ol_at->level > 3 ? 3 : ol_at->level;
+		HPDF_Outline ol = HPDF_CreateOutline(pdf, parents[lv - 1], ol_at->title,
+			HPDF_GetEncoder(pdf, "UTF-8"));
 		if (ol == NULL)
 			break;
-		HPDF_Destination dst = HPDF_Page_CreateDestination(pages[o->page]);
-		HPDF_Destination_SetXYZ(dst, 0, (HPDF_REAL)(o->y + 12), 1);
+		HPDF_Destination dst = HPDF_Page_CreateDestination(o->pages[ol_at->page]);
+		HPDF_Destination_SetXYZ(dst, 0, (HPDF_REAL)(ol_at->y + 12), 1);
 		HPDF_Outline_SetDestination(ol, dst);
 		HPDF_Outline_SetOpened(ol, lv == 1 ? HPDF_TRUE : HPDF_FALSE);
 		parents[lv] = ol;
@@ -395,6 +556,7 @@ int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, c
 		HPDF_AddPageLabel(pdf, 0, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, NULL);
 	HPDF_AddPageLabel(pdf, (HPDF_UINT)l->body_page, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
 	/* Document information: from the source, never the clock. */
+	const struct doc *doc = o->doc;
 	HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, doc->title ? doc->title : "");
 	if (doc->author && doc->author[0])
 		HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, doc->author);
@@ -411,7 +573,7 @@ int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, c
 	}
 
 	int rc = -1;
-	if (st.error == 0 && HPDF_SaveToStream(pdf) == HPDF_OK && st.error == 0) {
+	if (!o->failed && o->st.error == 0 && HPDF_SaveToStream(pdf) == HPDF_OK && o->st.error == 0) {
 		HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
 		unsigned char *buf = xmalloc(size ? size : 1);
 		HPDF_UINT32 got = size;
@@ -426,15 +588,28 @@ int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, c
 		}
 	}
 	if (rc != 0)
-		diag_emit(d, D_PDF_LIB, file, 0, 0, (unsigned long)st.error, (unsigned long)st.detail);
-	free(pages);
-	free(sorted);
-	buf_free(&run.ops);
-	buf_free(&run.text);
-	free(images.paths);
-	free(images.images);
-	free(fonts);
-	free(used);
-	HPDF_Free(pdf);
+		diag_emit(o->d, D_PDF_LIB, o->file, 0, 0, (unsigned long)o->st.error,
+			(unsigned long)o->st.detail);
+	pdf_free(o);
 	return rc;
+}
+
+void pdf_free(struct pdf_out *o)
+{
+	if (o == NULL)
+		return;
+	for (int i = 0; i < o->nlinks; i++)
+		free(o->links[i].target);
+	free(o->links);
+	free(o->pages);
+	buf_free(&o->ops);
+	buf_free(&o->text);
+	free(o->images.paths);
+	free(o->images.images);
+	free(o->fonts);
+	free(o->font_tried);
+	if (o->z_ready)
+		deflateEnd(&o->z);
+	HPDF_Free(o->pdf);
+	free(o);
 }

@@ -8,9 +8,21 @@
 #include "../layout/layout.h"
 #include "../transform/doc.h"
 
-/* Renders the layout into memory. Returns 0 and sets *data (malloc'd) and *len on success;
- * on a libharu failure reports a diagnostic against file and returns -1. */
-int pdf_render(const struct layout *l, const struct doc *doc, struct fonts *f, const char *file,
-	struct diags *d, unsigned char **data, size_t *len);
+/* A PDF being written page by page: the layout's sink (struct lay_sink with pdf_page). Each
+ * page's content is drawn and compressed when the layout hands it over, so only libharu's
+ * small page objects stay in memory until the end. */
+struct pdf_out;
+
+/* Starts a PDF for doc; NULL (with a diagnostic against file) when libharu cannot start. */
+struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *file,
+	struct diags *d);
+/* The sink's callback: draws page p of l (late: material added to a page drawn before). */
+void pdf_page(void *ctx, const struct layout *l, int p, int late);
+/* Adds the links, outline, page labels and information once the layout is done, and saves.
+ * Returns 0 and sets *data (malloc'd) and *len, or reports a diagnostic and returns -1.
+ * Frees o either way. */
+int pdf_finish(struct pdf_out *o, const struct layout *l, unsigned char **data, size_t *len);
+/* Frees a PDF abandoned before pdf_finish. */
+void pdf_free(struct pdf_out *o);
 
 #endif

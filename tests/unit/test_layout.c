@@ -247,7 +247,7 @@ static void test_layout_geometry(void)
 	if (f && m) {
 		struct xf_options xo = {0};
 		struct doc *doc = xf_briefing(m, &xo);
-		struct layout *l = lay_run(doc, s, f, m->file, &d);
+		struct layout *l = lay_run(doc, s, f, m->file, &d, NULL);
 		CHECK(l->npages >= 1);
 		double left = s->margin_inner, right = s->page_w - s->margin_outer;
 		double bottom = s->margin_bottom;
@@ -343,7 +343,7 @@ static int S_set(const char *text, double width, const char *lang, char lines[][
 	p->cls = "body";
 	doc_add_text(doc, p, text, 7);
 	s->header[0] = s->footer[0] = '\0';
-	struct layout *l = lay_run(doc, s, f, "t.xml", d);
+	struct layout *l = lay_run(doc, s, f, "t.xml", d, NULL);
 	int n = 0;
 	double y = -1, xend = 0;
 	for (int i = 0; i < l->pages[0].nboxes && n <= max; i++) {

@@ -541,7 +541,110 @@ static void test_justified_flush(void)
 	diag_free(&d);
 }
 
+/* A sink that keeps a copy of what it is handed, page by page, early boxes then late ones. */
+struct S_seen {
+	struct lay_page *pages;
+	int npages;
+	int calls, late_calls, out_of_order;
+};
+
+static void S_seen_page(void *ctx, const struct layout *l, int page, int late)
+{
+	struct S_seen *k = ctx;
+	k->calls++;
+	if (late) {
+		k->late_calls++;
+		if (page >= k->npages)
+			k->out_of_order++;
+	} else {
+		if (page != k->npages)
+			k->out_of_order++;
+		k->pages = realloc(k->pages, (size_t)(page + 1) * sizeof *k->pages);
+		memset(&k->pages[page], 0, sizeof k->pages[page]);
+		k->npages = page + 1;
+	}
+	if (page >= k->npages)
+		return;
+	struct lay_page *dst = &k->pages[page];
+	const struct lay_page *src = &l->pages[page];
+	dst->boxes = realloc(dst->boxes, (size_t)(dst->nboxes + src->nboxes + 1) * sizeof *dst->boxes);
+	for (int i = 0; i < src->nboxes; i++) {
+		struct lay_box b = src->boxes[i];
+		/* the texts die with the page: keep copies */
+		b.text = b.text ? arena_strdup(&dst->text, b.text) : NULL;
+		b.target = b.target ? arena_strdup(&dst->text, b.target) : NULL;
+		dst->boxes[dst->nboxes++] = b;
+	}
+}
+
+/* What a sink receives equals what the layout keeps without one: the same pages with the
+ * same boxes in the same order (early then late), the same anchors and outline; and the
+ * pages really are freed as they go. Checked on the shipped dossier (contents, footnotes,
+ * tables, timeline) in one and two columns, and on the minimal one (page references: the
+ * passes before the last one are dropped). */
+static void test_streaming_equals_kept(void)
+{
+	const char *styles[] = {"briefing", "digest", "briefing"};
+	const char *sources[] = {"sources/nagorno-karabakh-2020.xml",
+		"sources/nagorno-karabakh-2020.xml", "tests/golden/minimal.xml"};
+	for (int si = 0; si < 3; si++) {
+		struct diags d = {0};
+		struct style *s = style_load(styles[si], &d);
+		struct fonts *f = s ? font_open(s, styles[si], &d) : NULL;
+		struct model *m = model_load(sources[si], &d);
+		CHECK(f != NULL && m != NULL);
+		if (f && m) {
+			struct xf_options xo = {.numbering = (int)s->numbering};
+			struct doc *doc = xf_briefing(m, &xo);
+			struct layout *kept = lay_run(doc, s, f, m->file, &d, NULL);
+			struct S_seen seen = {0};
+			struct lay_sink sink = {S_seen_page, &seen};
+			struct layout *l = lay_run(doc, s, f, m->file, &d, &sink);
+			CHECK_MSG(seen.out_of_order == 0, "%s: pages out of order", styles[si]);
+			CHECK_MSG(seen.npages == kept->npages && l->npages == kept->npages,
+				"%s: %d pages streamed, %d kept", styles[si], seen.npages, kept->npages);
+			CHECK(seen.late_calls > 0); /* running heads and contents numbers */
+			int freed = 1;
+			for (int p = 0; p < l->npages; p++)
+				freed &= l->pages[p].nboxes == 0 && l->pages[p].boxes == NULL;
+			CHECK_MSG(freed, "%s: a streamed page kept its boxes", styles[si]);
+			for (int p = 0; p < seen.npages && p < kept->npages; p++) {
+				const struct lay_page *a = &kept->pages[p], *b = &seen.pages[p];
+				int same = a->nboxes == b->nboxes;
+				for (int i = 0; same && i < a->nboxes; i++) {
+					const struct lay_box *x = &a->boxes[i], *y = &b->boxes[i];
+					same = x->kind == y->kind && x->x == y->x && x->y == y->y && x->w == y->w &&
+						x->h == y->h && x->face == y->face && x->size == y->size &&
+						(x->text == NULL) == (y->text == NULL) &&
+						(x->text == NULL || strcmp(x->text, y->text) == 0) &&
+						(x->target == NULL || strcmp(x->target, y->target) == 0);
+				}
+				CHECK_MSG(same, "%s: page %d differs (%d boxes kept, %d streamed)", styles[si],
+					p + 1, a->nboxes, b->nboxes);
+			}
+			CHECK(l->nanchors == kept->nanchors && l->noutline == kept->noutline &&
+				l->body_page == kept->body_page);
+			for (int i = 0; i < l->nanchors && i < kept->nanchors; i++)
+				CHECK(l->anchors[i].page == kept->anchors[i].page &&
+					strcmp(l->anchors[i].name, kept->anchors[i].name) == 0);
+			for (int p = 0; p < seen.npages; p++) {
+				free(seen.pages[p].boxes);
+				arena_free(&seen.pages[p].text);
+			}
+			free(seen.pages);
+			lay_free(l);
+			lay_free(kept);
+			doc_free(doc);
+		}
+		model_free(m);
+		font_close(f);
+		style_free(s);
+		diag_free(&d);
+	}
+}
+
 const struct unit_test layout_tests[] = {
+	{"streaming_equals_kept", test_streaming_equals_kept},
 	{"breaks_are_optimal", test_breaks_are_optimal},
 	{"better_than_first_fit", test_better_than_first_fit},
 	{"infeasible_word", test_infeasible_word},

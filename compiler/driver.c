@@ -145,17 +145,26 @@ struct S_job {
 	char *name; /* <stem>[.<topic>+<topic>][.<date>] */
 };
 
-/* Makes one report and writes its files; diagnostics into d, paths onto out. */
-static int S_run_job(const struct S_loaded *ld, const struct drv_options *o,
-	const struct S_job *j, struct diags *d, FILE *out)
+/* Makes one report and writes its files; diagnostics into d, paths onto out. With last, this
+ * is the loaded model's last use: the tree takes copies of what it needs from it and the
+ * model (the source's whole XML tree among it) is freed before the layout. */
+static int S_run_job(struct S_loaded *ld, const struct drv_options *o,
+	const struct S_job *j, struct diags *d, FILE *out, int last)
 {
 	struct xf_options xo = {.numbering = (int)ld->s->numbering, .topics = j->topics,
 		.ntopics = j->ntopics, .as_of = j->as_of};
 	struct doc *doc = xf_briefing(ld->m, &xo);
+	char *file = xstrdup(ld->m->file);
+	if (last) {
+		doc_detach(doc);
+		model_free(ld->m);
+		ld->m = NULL;
+	}
 	int code = EXIT_OK;
 	if (o->dump == DUMP_TREE) {
 		doc_dump(doc, out);
 		doc_free(doc);
+		free(file);
 		return code;
 	}
 	/* The PDF comes from the laid-out pages, the .tex from the tree (TeX lays it out). The
@@ -163,12 +172,12 @@ static int S_run_job(const struct S_loaded *ld, const struct drv_options *o,
 	int need_layout = o->pdf || o->stats || o->dump == DUMP_LAYOUT;
 	int stream = o->pdf && o->dump != DUMP_LAYOUT;
 	char msg[512];
-	struct pdf_out *po = stream ? pdf_begin(doc, ld->f, ld->m->file, d) : NULL;
+	struct pdf_out *po = stream ? pdf_begin(doc, ld->f, file, d) : NULL;
 	if (stream && po == NULL)
 		code = EXIT_IO;
 	struct lay_sink sink = {pdf_page, po};
 	struct layout *l = need_layout && code == EXIT_OK
-		? lay_run(doc, ld->s, ld->f, ld->m->file, d, po ? &sink : NULL) : NULL;
+		? lay_run(doc, ld->s, ld->f, file, d, po ? &sink : NULL) : NULL;
 	if (o->stats && l) {
 		const struct lay_stats *t = &l->stats;
 		fprintf(out, "%s: pages %d, lines %d, hyphenated %d, loose %d, tight %d, "
@@ -207,6 +216,7 @@ static int S_run_job(const struct S_loaded *ld, const struct drv_options *o,
 	pdf_free(po);
 	lay_free(l);
 	doc_free(doc);
+	free(file);
 	return code;
 }
 
@@ -227,16 +237,17 @@ static int S_cpus(void)
 
 /* Runs the jobs, up to o->jobs at once in child processes that share the loaded inputs
  * (copy on write); what each prints is shown in job order, so the output of a parallel run
- * equals the serial one. Returns the worst exit code. */
-static int S_run_jobs(const struct S_loaded *ld, const struct drv_options *o, struct S_job *jobs,
-	int n, FILE *out, FILE *err)
+ * equals the serial one. Returns the worst exit code. With release, the caller needs the
+ * model no more: a single report frees it once its tree is made. */
+static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S_job *jobs,
+	int n, FILE *out, FILE *err, int release)
 {
 	int width = o->jobs > 0 ? o->jobs : S_cpus();
 	int code = EXIT_OK;
 	if (width <= 1 || n <= 1) {
 		for (int i = 0; i < n; i++) {
 			struct diags d = {0};
-			int c = S_run_job(ld, o, &jobs[i], &d, out);
+			int c = S_run_job(ld, o, &jobs[i], &d, out, release && n == 1);
 			code = S_worst(code, S_finish(&d, err, c));
 		}
 		return code;
@@ -261,13 +272,13 @@ static int S_run_jobs(const struct S_loaded *ld, const struct drv_options *o, st
 			pid_t pid = fork();
 			if (pid == 0) {
 				struct diags d = {0};
-				int c = S_run_job(ld, o, &jobs[i], &d, outs[i]);
+				int c = S_run_job(ld, o, &jobs[i], &d, outs[i], 0);
 				c = S_finish(&d, errs[i], c);
 				fflush(outs[i]);
 				fflush(errs[i]);
 				/* the worker's copy of the inputs: freed like any run's (fontconfig's
 				 * configuration is otherwise reported lost by a leak checker) */
-				S_unload((struct S_loaded *)ld);
+				S_unload(ld);
 				_exit(c);
 			}
 			if (pid < 0) {
@@ -395,7 +406,7 @@ int drv_build(const struct drv_options *o, FILE *out, FILE *err)
 		S_unload(&ld);
 		return S_usage(err, "--dump makes one report: not with --all-topics or several dates%s%s", "", "");
 	}
-	code = S_worst(code, S_run_jobs(&ld, o, jobs, n, out, err));
+	code = S_worst(code, S_run_jobs(&ld, o, jobs, n, out, err, 1));
 	S_free_jobs(jobs, n);
 	S_unload(&ld);
 	return code;
@@ -678,7 +689,7 @@ int drv_archive(const struct drv_options *o, FILE *out, FILE *err)
 		jo.dump = DUMP_NONE;
 		int n;
 		struct S_job *jobs = S_plan(&jo, ld.m, tmp.data, &n);
-		int c = S_run_jobs(&ld, &jo, jobs, n, out, err);
+		int c = S_run_jobs(&ld, &jo, jobs, n, out, err, 0);
 		S_free_jobs(jobs, n);
 		struct buf man = {0};
 		if (c == EXIT_OK && S_manifest(tmp.data, o, date, &man) != 0)

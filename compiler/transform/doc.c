@@ -42,6 +42,30 @@ struct doc_node *doc_add_text(struct doc *d, struct doc_node *parent, const char
 	return n;
 }
 
+static void S_detach(struct doc *d, struct doc_node *n)
+{
+	for (; n != NULL; n = n->next) {
+		/* (text is copied when it is added: doc_add_text) */
+		n->cls = arena_strdup(&d->arena, n->cls);
+		n->label = arena_strdup(&d->arena, n->label);
+		n->anchor = arena_strdup(&d->arena, n->anchor);
+		n->target = arena_strdup(&d->arena, n->target);
+		n->lang = arena_strdup(&d->arena, n->lang);
+		n->date = arena_strdup(&d->arena, n->date);
+		n->date_end = arena_strdup(&d->arena, n->date_end);
+		S_detach(d, n->first);
+	}
+}
+
+void doc_detach(struct doc *d)
+{
+	const char **fields[] = {&d->title, &d->short_title, &d->lang, &d->author, &d->subject,
+		&d->keywords, &d->date, &d->classification, &d->as_of};
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+		*fields[i] = arena_strdup(&d->arena, *fields[i]);
+	S_detach(d, d->root);
+}
+
 static void S_plain(const struct doc_node *n, struct buf *b)
 {
 	if (n->type == DOC_TEXT)

@@ -77,6 +77,9 @@ struct doc *doc_new(void);
 void doc_free(struct doc *d);
 struct doc_node *doc_add(struct doc *d, struct doc_node *parent, enum doc_type type, int line);
 struct doc_node *doc_add_text(struct doc *d, struct doc_node *parent, const char *text, int line);
+/* Copies every string the tree points to into its own arena, so that it no longer needs the
+ * model it was made from (which may then be freed). */
+void doc_detach(struct doc *d);
 /* The concatenated text of a subtree (for outline titles and running heads). */
 char *doc_plain_text(struct doc *d, const struct doc_node *n);
 /* A table's rows, widest row's cells and caption paragraph (NULL when none). */

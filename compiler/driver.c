@@ -49,6 +49,22 @@ static int S_write(struct diags *d, const char *dir, const char *name, const cha
 	return rc;
 }
 
+/* The same, with the bytes from a reader (the PDF, straight from libharu's stream). */
+static int S_write_from(struct diags *d, const char *dir, const char *name, const char *ext,
+	out_reader read, void *ctx, FILE *out)
+{
+	char msg[512];
+	struct buf path = {0};
+	buf_printf(&path, "%s/%s.%s", dir, name, ext);
+	int rc = out_write_atomic_from(path.data, read, ctx, msg, sizeof msg);
+	if (rc != 0)
+		diag_emit(d, D_OUT_WRITE, NULL, 0, 0, msg);
+	else if (out != NULL)
+		fprintf(out, "%s\n", path.data);
+	buf_free(&path);
+	return rc;
+}
+
 static int S_worst(int a, int b)
 {
 	if (a == EXIT_IO || b == EXIT_IO)
@@ -193,15 +209,11 @@ static int S_run_job(struct S_loaded *ld, const struct drv_options *o,
 			code = EXIT_IO;
 		}
 		if (code == EXIT_OK && po != NULL) {
-			unsigned char *pdf = NULL;
-			size_t len = 0;
-			struct pdf_out *done = po;
-			po = NULL; /* pdf_finish frees it */
-			if (pdf_finish(done, l, &pdf, &len) != 0)
+			if (pdf_finish(po, l) != 0)
 				code = EXIT_IO;
-			else if (S_write(d, j->dir, j->name, "pdf", pdf, len, o->quiet ? NULL : out) != 0)
+			else if (S_write_from(d, j->dir, j->name, "pdf", pdf_read, po,
+				o->quiet ? NULL : out) != 0)
 				code = EXIT_IO;
-			free(pdf);
 		}
 		if (code == EXIT_OK && o->tex) {
 			char *tex = NULL;

@@ -12,10 +12,16 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Writes all of data to fd; 0, or -1 with errno set. */
-static int S_write_all(int fd, const void *data, size_t len)
+/* A source of the bytes to write: a buffer, or a reader called until it gives 0 bytes. */
+struct S_src {
+	const char *data;
+	size_t len;
+	out_reader read;
+	void *ctx;
+};
+
+static int S_put(int fd, const char *p, size_t len)
 {
-	const char *p = data;
 	while (len > 0) {
 		ssize_t w = write(fd, p, len);
 		if (w < 0) {
@@ -25,6 +31,33 @@ static int S_write_all(int fd, const void *data, size_t len)
 		}
 		p += w;
 		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Writes all of the source to fd; 0, or -1 with errno set. */
+static int S_write_all(int fd, const struct S_src *src)
+{
+	if (src->read == NULL) {
+		if (S_put(fd, src->data, src->len) != 0)
+			return -1;
+	} else {
+		char chunk[65536];
+		if (src->read(src->ctx, NULL, 0) < 0) { /* from the beginning */
+			errno = EIO;
+			return -1;
+		}
+		for (;;) {
+			long n = src->read(src->ctx, chunk, sizeof chunk);
+			if (n < 0) {
+				errno = EIO;
+				return -1;
+			}
+			if (n == 0)
+				break;
+			if (S_put(fd, chunk, (size_t)n) != 0)
+				return -1;
+		}
 	}
 	/* Output files are readable by everyone, like any file the user would write. */
 	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0)
@@ -58,12 +91,12 @@ static void S_sync_dir(const char *dir)
  * name only once it is complete and synced, and is renamed over path at once: a process
  * killed while writing leaves nothing behind (the kernel frees an unnamed file). Returns 0,
  * -1 on failure (errno set), or 1 when the file system cannot make unnamed files. */
-static int S_write_unnamed(const char *path, const char *dir, const void *data, size_t len)
+static int S_write_unnamed(const char *path, const char *dir, const struct S_src *src)
 {
 	int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL ? 1 : -1;
-	if (S_write_all(fd, data, len) != 0) {
+	if (S_write_all(fd, src) != 0) {
 		int e = errno;
 		close(fd);
 		errno = e;
@@ -110,7 +143,7 @@ static int S_write_unnamed(const char *path, const char *dir, const void *data, 
 #endif
 
 /* Elsewhere: a named temporary (<path>.XXXXXX) in the target directory, removed on failure. */
-static int S_write_named(const char *path, const void *data, size_t len)
+static int S_write_named(const char *path, const struct S_src *src)
 {
 	size_t n = strlen(path);
 	char *tmp = xmalloc(n + 16);
@@ -120,7 +153,7 @@ static int S_write_named(const char *path, const void *data, size_t len)
 		free(tmp);
 		return -1;
 	}
-	int rc = S_write_all(fd, data, len);
+	int rc = S_write_all(fd, src);
 	int e = errno;
 	if (close(fd) != 0 && rc == 0) {
 		rc = -1;
@@ -137,21 +170,33 @@ static int S_write_named(const char *path, const void *data, size_t len)
 	return rc;
 }
 
-int out_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errsize)
+static int S_atomic(const char *path, const struct S_src *src, char *err, size_t errsize)
 {
 	char *dir = S_dir_of(path);
 	int rc = 1;
 #ifdef O_TMPFILE
-	rc = S_write_unnamed(path, dir, data, len);
+	rc = S_write_unnamed(path, dir, src);
 #endif
 	if (rc == 1)
-		rc = S_write_named(path, data, len);
+		rc = S_write_named(path, src); /* (a reader starts again from the beginning) */
 	if (rc != 0)
 		snprintf(err, errsize, "%s: %s", path, strerror(errno));
 	else
 		S_sync_dir(dir);
 	free(dir);
 	return rc == 0 ? 0 : -1;
+}
+
+int out_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errsize)
+{
+	struct S_src src = {.data = data, .len = len};
+	return S_atomic(path, &src, err, errsize);
+}
+
+int out_write_atomic_from(const char *path, out_reader read, void *ctx, char *err, size_t errsize)
+{
+	struct S_src src = {.read = read, .ctx = ctx};
+	return S_atomic(path, &src, err, errsize);
 }
 
 int out_mkdirs(const char *dir, char *err, size_t errsize)

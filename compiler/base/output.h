@@ -9,6 +9,12 @@
  * written into err (errsize bytes). Returns 0 on success. */
 int out_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errsize);
 
+/* A reader gives the next bytes into buf (at most cap), 0 at the end, -1 on failure; called
+ * with buf NULL it starts again from the beginning. */
+typedef long (*out_reader)(void *ctx, void *buf, size_t cap);
+/* out_write_atomic with the bytes from a reader, so that they need not be in one buffer. */
+int out_write_atomic_from(const char *path, out_reader read, void *ctx, char *err, size_t errsize);
+
 /* Creates dir (and its parents) if missing. Returns 0 on success. */
 int out_mkdirs(const char *dir, char *err, size_t errsize);
 

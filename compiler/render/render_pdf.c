@@ -274,6 +274,7 @@ struct pdf_out {
 	z_stream z;
 	int z_ready;
 	int failed;
+	int saved; /* pdf_finish succeeded: pdf_read gives the file */
 };
 
 struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *file,
@@ -501,7 +502,7 @@ void pdf_page(void *ctx, const struct layout *l, int p, int late)
 	}
 }
 
-int pdf_finish(struct pdf_out *o, const struct layout *l, unsigned char **data, size_t *len)
+int pdf_finish(struct pdf_out *o, const struct layout *l)
 {
 	HPDF_Doc pdf = o->pdf;
 	if (o->npages != l->npages)
@@ -573,25 +574,27 @@ int pdf_finish(struct pdf_out *o, const struct layout *l, unsigned char **data, 
 	}
 
 	int rc = -1;
-	if (!o->failed && o->st.error == 0 && HPDF_SaveToStream(pdf) == HPDF_OK && o->st.error == 0) {
-		HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
-		unsigned char *buf = xmalloc(size ? size : 1);
-		HPDF_UINT32 got = size;
-		HPDF_ResetStream(pdf);
-		HPDF_STATUS r = HPDF_ReadFromStream(pdf, buf, &got);
-		if ((r == HPDF_OK || r == HPDF_STREAM_EOF) && got == size) {
-			*data = buf;
-			*len = size;
-			rc = 0;
-		} else {
-			free(buf);
-		}
-	}
-	if (rc != 0)
+	if (!o->failed && o->st.error == 0 && HPDF_SaveToStream(pdf) == HPDF_OK && o->st.error == 0)
+		rc = 0;
+	else
 		diag_emit(o->d, D_PDF_LIB, o->file, 0, 0, (unsigned long)o->st.error,
 			(unsigned long)o->st.detail);
-	pdf_free(o);
+	o->saved = rc == 0;
 	return rc;
+}
+
+long pdf_read(void *ctx, void *buf, size_t cap)
+{
+	struct pdf_out *o = ctx;
+	if (!o->saved)
+		return -1;
+	if (buf == NULL)
+		return HPDF_ResetStream(o->pdf) == HPDF_OK ? 0 : -1;
+	HPDF_UINT32 got = cap > 0x40000000 ? 0x40000000 : (HPDF_UINT32)cap;
+	HPDF_STATUS r = HPDF_ReadFromStream(o->pdf, buf, &got);
+	if (r != HPDF_OK && r != HPDF_STREAM_EOF)
+		return -1;
+	return (long)got;
 }
 
 void pdf_free(struct pdf_out *o)

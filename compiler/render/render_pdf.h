@@ -18,11 +18,12 @@ struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *fi
 	struct diags *d);
 /* The sink's callback: draws page p of l (late: material added to a page drawn before). */
 void pdf_page(void *ctx, const struct layout *l, int p, int late);
-/* Adds the links, outline, page labels and information once the layout is done, and saves.
- * Returns 0 and sets *data (malloc'd) and *len, or reports a diagnostic and returns -1.
- * Frees o either way. */
-int pdf_finish(struct pdf_out *o, const struct layout *l, unsigned char **data, size_t *len);
-/* Frees a PDF abandoned before pdf_finish. */
+/* Adds the links, outline, page labels and information once the layout is done, and saves
+ * the file in memory (libharu's stream). Returns 0, or reports a diagnostic and returns -1. */
+int pdf_finish(struct pdf_out *o, const struct layout *l);
+/* After pdf_finish: the file's next bytes into buf (an out_reader: 0 at the end, -1 on
+ * failure; buf NULL starts again), so that it is written out without another copy. */
+long pdf_read(void *o, void *buf, size_t cap);
 void pdf_free(struct pdf_out *o);
 
 #endif

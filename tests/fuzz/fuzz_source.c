@@ -108,14 +108,18 @@ static void S_report(const struct model *m, struct style *s, struct fonts *f, in
 	struct doc *doc = xf_briefing(m, &xo);
 	doc_dump(doc, S_null);
 	/* the PDF as the driver makes it: pages streamed from the layout to the renderer */
-	unsigned char *pdf = NULL;
 	size_t len = 0;
 	struct pdf_out *po = pdf_begin(doc, f, m->file, d);
 	struct lay_sink sink = {pdf_page, po};
 	struct layout *l = lay_run(doc, s, f, m->file, d, po ? &sink : NULL);
 	lay_dump(l, f, S_null);
-	if (po != NULL && pdf_finish(po, l, &pdf, &len) == 0)
-		free(pdf);
+	if (po != NULL && pdf_finish(po, l) == 0) {
+		char chunk[4096];
+		pdf_read(po, NULL, 0);
+		while (pdf_read(po, chunk, sizeof chunk) > 0)
+			;
+	}
+	pdf_free(po);
 	char *tex = NULL;
 	if (tex_render(doc, s, d, &tex, &len) == 0)
 		free(tex);

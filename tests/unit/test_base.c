@@ -200,7 +200,61 @@ static void test_buf_fixed(void)
 	buf_free(&h);
 }
 
+/* A reader of n bytes of a pattern, in pieces of odd sizes; fails at fail_at when >= 0. */
+struct S_pat {
+	long n, pos, fail_at;
+	int rewinds;
+};
+
+static long S_pat_read(void *ctx, void *buf, size_t cap)
+{
+	struct S_pat *p = ctx;
+	if (buf == NULL) {
+		p->pos = 0;
+		p->rewinds++;
+		return 0;
+	}
+	if (p->fail_at >= 0 && p->pos >= p->fail_at)
+		return -1;
+	long k = p->n - p->pos;
+	if (k > 9973)
+		k = 9973;
+	if ((size_t)k > cap)
+		k = (long)cap;
+	for (long i = 0; i < k; i++)
+		((char *)buf)[i] = (char)('a' + (p->pos + i) % 26);
+	p->pos += k;
+	return k;
+}
+
+static void test_atomic_write_from_reader(void)
+{
+	char dir[] = "/tmp/briefc-unit-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char path[256], err[256];
+	snprintf(path, sizeof path, "%s/out.pdf", dir);
+	struct S_pat p = {.n = 200000, .fail_at = -1};
+	CHECK(out_write_atomic_from(path, S_pat_read, &p, err, sizeof err) == 0);
+	CHECK(p.rewinds >= 1);
+	size_t len = 0;
+	char *data = file_slurp(path, &len);
+	CHECK(data != NULL && len == 200000);
+	int same = data != NULL;
+	for (size_t i = 0; same && i < len; i++)
+		same = data[i] == (char)('a' + i % 26);
+	CHECK_MSG(same, "the file is not what the reader gave");
+	free(data);
+	/* a reader failing half way: an error, and the earlier file intact */
+	struct S_pat bad = {.n = 500000, .fail_at = 100000};
+	CHECK(out_write_atomic_from(path, S_pat_read, &bad, err, sizeof err) != 0);
+	struct stat st;
+	CHECK(stat(path, &st) == 0 && st.st_size == 200000);
+	unlink(path);
+	CHECK(rmdir(dir) == 0); /* no temporary left behind */
+}
+
 const struct unit_test base_tests[] = {
+	{"atomic_write_from_reader", test_atomic_write_from_reader},
 	{"buf_fixed", test_buf_fixed},
 	{"sha256_vectors", test_sha256_vectors},
 	{"date_days", test_date_days},

@@ -271,6 +271,8 @@ struct pdf_out {
 	struct S_link *links;
 	int nlinks, lcap;
 	struct buf ops, text; /* a content stream being made; a text run's characters */
+	struct buf zout;      /* ops deflated */
+	struct vec annots;    /* the bodies of the link annotations (char *) */
 	z_stream z;
 	int z_ready;
 	int failed;
@@ -334,29 +336,71 @@ static HPDF_STATUS S_write_flate(HPDF_Dict dict, HPDF_Stream stream)
 	return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
 }
 
-/* Deflates o->ops into a content stream of the page and names its filter. */
-static void S_put_stream(struct pdf_out *o, HPDF_Dict contents)
+/* A link annotation written from one string (its dictionary's body, kept in o->annots):
+ * libharu's own annotation objects cost a few KiB each in memory, and a long briefing has
+ * thousands of links. */
+static HPDF_STATUS S_write_body(HPDF_Dict dict, HPDF_Stream stream)
+{
+	return HPDF_Stream_WriteStr(stream, (const char *)dict->attr);
+}
+
+static void S_annot(struct pdf_out *o, HPDF_Page page, char *body)
+{
+	vec_push(&o->annots, body);
+	HPDF_Dict a = HPDF_Dict_New(o->pdf->mmgr);
+	if (a == NULL || HPDF_Xref_Add(o->pdf->xref, a) != HPDF_OK) { /* (frees a on failure) */
+		o->failed = 1;
+		return;
+	}
+	a->attr = body;
+	a->write_fn = S_write_body;
+	HPDF_Array annots = HPDF_Dict_GetItem(page, "Annots", HPDF_OCLASS_ARRAY);
+	if (annots == NULL) {
+		annots = HPDF_Array_New(page->mmgr);
+		if (annots == NULL || HPDF_Dict_Add(page, "Annots", annots) != HPDF_OK) {
+			o->failed = 1;
+			return;
+		}
+	}
+	if (HPDF_Array_Add(annots, a) != HPDF_OK)
+		o->failed = 1;
+}
+
+/* Deflates o->ops into a content stream of the page and names its filter. The stream's
+ * memory is replaced by one block of the compressed size (libharu's grows by 4 KiB, which
+ * a page's few hundred compressed bytes of running head would mostly waste). */
+static void S_put_stream(struct pdf_out *o, HPDF_Page page, HPDF_Dict contents)
 {
 	if (!o->z_ready || deflateReset(&o->z) != Z_OK) {
 		o->failed = 1;
 		return;
 	}
-	unsigned char chunk[16384];
+	o->zout.len = 0;
 	o->z.next_in = (Bytef *)o->ops.data;
 	o->z.avail_in = (uInt)o->ops.len;
 	int zr;
 	do {
-		o->z.next_out = chunk;
+		char chunk[16384];
+		o->z.next_out = (Bytef *)chunk;
 		o->z.avail_out = sizeof chunk;
 		zr = deflate(&o->z, Z_FINISH);
 		if (zr == Z_STREAM_ERROR) {
 			o->failed = 1;
 			return;
 		}
-		size_t n = sizeof chunk - o->z.avail_out;
-		if (n > 0)
-			HPDF_Stream_Write(contents->stream, chunk, (HPDF_UINT)n);
+		buf_put(&o->zout, chunk, sizeof chunk - o->z.avail_out);
 	} while (zr != Z_STREAM_END);
+	HPDF_Stream s = HPDF_MemStream_New(o->pdf->mmgr, (HPDF_UINT)(o->zout.len ? o->zout.len : 1));
+	if (s == NULL || HPDF_Stream_Write(s, (const HPDF_BYTE *)o->zout.data,
+		(HPDF_UINT)o->zout.len) != HPDF_OK) {
+		o->failed = 1;
+		return;
+	}
+	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+	if (attr->stream == contents->stream)
+		attr->stream = s;
+	HPDF_Stream_Free(contents->stream);
+	contents->stream = s;
 	contents->write_fn = S_write_flate;
 	o->ops.len = 0;
 }
@@ -486,7 +530,7 @@ void pdf_page(void *ctx, const struct layout *l, int p, int late)
 		buf_puts(ops, name);
 		buf_puts(ops, " Do\nQ\n");
 	}
-	S_put_stream(o, contents);
+	S_put_stream(o, page, contents);
 	/* links need every page to exist (internal targets may lie ahead): kept for the end */
 	for (int i = 0; i < pg->nboxes; i++) {
 		const struct lay_box *b = &pg->boxes[i];
@@ -514,23 +558,31 @@ int pdf_finish(struct pdf_out *o, const struct layout *l)
 	qsort(sorted, (size_t)l->nanchors, sizeof *sorted, S_anchor_cmp);
 	for (int i = 0; i < o->nlinks && !o->failed && o->st.error == 0; i++) {
 		const struct S_link *k = &o->links[i];
-		HPDF_Annotation a = NULL;
+		struct buf b = {0};
+		buf_puts(&b, "/Type /Annot\012/Subtype /Link\012/Rect [ ");
+		const double r[4] = {k->r.left, k->r.bottom, k->r.right, k->r.top};
+		for (int c = 0; c < 4; c++) {
+			buf_fixed(&b, r[c], 3);
+			buf_putc(&b, ' ');
+		}
+		buf_puts(&b, "]\012/Border [ 0 0 0 ]\012");
 		if (k->internal) {
 			const struct lay_anchor *an = S_find_anchor(sorted, l->nanchors, k->target);
-			if (an == NULL || an->page < 0 || an->page >= o->npages)
+			if (an == NULL || an->page < 0 || an->page >= o->npages) {
+				buf_free(&b);
 				continue;
-			HPDF_Destination dst = HPDF_Page_CreateDestination(o->pages[an->page]);
-			HPDF_Destination_SetXYZ(dst, 0, (HPDF_REAL)(an->y + 12), 1);
-			a = HPDF_Page_CreateLinkAnnot(o->pages[k->page], k->r, dst);
-			if (a)
-				HPDF_LinkAnnot_SetHighlightMode(a, HPDF_ANNOT_NO_HIGHTLIGHT);
+			}
+			/* the target page's object number: libharu keeps it in the low 24 bits */
+			unsigned id = (unsigned)(o->pages[an->page]->header.obj_id & 0x00FFFFFF);
+			buf_printf(&b, "/Dest [ %u 0 R /XYZ 0 ", id);
+			buf_fixed(&b, an->y + 12, 3);
+			buf_puts(&b, " 1 ]\012/H /N\012");
 		} else {
-			char *uri = S_uri(k->target);
-			a = HPDF_Page_CreateURILinkAnnot(o->pages[k->page], k->r, uri);
+			char *uri = S_uri(k->target); /* printable ASCII, no parenthesis or backslash */
+			buf_printf(&b, "/A << /Type /Action /S /URI /URI (%s) >>\012", uri);
 			free(uri);
 		}
-		if (a)
-			HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+		S_annot(o, o->pages[k->page], b.data);
 	}
 	free(sorted);
 	/* The outline mirrors the sections. */
@@ -605,8 +657,12 @@ void pdf_free(struct pdf_out *o)
 		free(o->links[i].target);
 	free(o->links);
 	free(o->pages);
+	for (size_t i = 0; i < o->annots.n; i++)
+		free(o->annots.v[i]);
+	vec_free(&o->annots);
 	buf_free(&o->ops);
 	buf_free(&o->text);
+	buf_free(&o->zout);
 	free(o->images.paths);
 	free(o->images.images);
 	free(o->fonts);

@@ -39,6 +39,7 @@ struct lay_para {
 	int in_word;
 	int no_hyph;          /* the word has explicit break points: no patterns */
 	int justified;        /* the block is justified: hyphenation applies */
+	int has_notes;        /* some piece is a footnote's mark */
 };
 
 /* Text state while walking inline nodes. */
@@ -192,6 +193,8 @@ struct lay_ctx {
 	int sunk;                    /* pages [0, sunk) handed over */
 	int in_quote;                /* inside a quotation: no flushing (its keeps are set after) */
 	int notes_freed;             /* footnotes [0, notes_freed) are set and freed */
+	struct lay_box *spare_boxes; /* a streamed page's box array, for the next page */
+	int spare_cap;
 };
 
 /* para.c */

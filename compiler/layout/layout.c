@@ -976,6 +976,7 @@ static struct layout *S_run(const struct doc *doc, const struct style *s, struct
 		lb_result_free(&st.notes[i].res);
 	}
 	free(st.notes);
+	free(st.spare_boxes);
 	free(st.toc);
 	free(st.v);
 	vec_free(&st.owned_paras);

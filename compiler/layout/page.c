@@ -30,6 +30,11 @@ int lay_new_page(struct lay_ctx *st)
 		L->pages = xrealloc(L->pages, (size_t)L->cap * sizeof *L->pages);
 	}
 	memset(&L->pages[L->npages], 0, sizeof L->pages[0]);
+	if (st->spare_boxes != NULL) {
+		L->pages[L->npages].boxes = st->spare_boxes;
+		L->pages[L->npages].cap = st->spare_cap;
+		st->spare_boxes = NULL;
+	}
 	return L->npages++;
 }
 
@@ -154,7 +159,7 @@ static double S_notes_of(struct lay_ctx *st, const struct lay_vitem *it, int *li
 {
 	*n = 0;
 	const struct lay_para *p = it->p;
-	if (it->kind == V_LINE && p != NULL) {
+	if (it->kind == V_LINE && p != NULL && p->has_notes) {
 		for (int i = it->from; i < it->to && i < p->nitems; i++) {
 			if (p->items[i].type != LB_BOX)
 				continue;
@@ -530,7 +535,13 @@ void lay_pages_sink(struct lay_ctx *st, int upto)
 	for (; st->sunk < upto; st->sunk++) {
 		struct lay_page *pg = &st->L->pages[st->sunk];
 		st->sink->page(st->sink->ctx, st->L, st->sunk, 0);
-		free(pg->boxes);
+		/* the box array serves the next new page (no regrowing it page after page) */
+		if (st->spare_boxes == NULL) {
+			st->spare_boxes = pg->boxes;
+			st->spare_cap = pg->cap;
+		} else {
+			free(pg->boxes);
+		}
 		pg->boxes = NULL;
 		pg->nboxes = pg->cap = 0;
 		arena_free(&pg->text);

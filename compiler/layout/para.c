@@ -344,8 +344,10 @@ static void S_add_mark(struct lay_ctx *st, struct lay_para *p, const struct lay_
 {
 	S_add_text(st, p, ink, label);
 	S_close_piece(st, p, ink);
-	if (p->npiece > 0)
+	if (p->npiece > 0) {
 		p->pieces[p->npiece - 1].note = note;
+		p->has_notes = 1;
+	}
 }
 
 static void S_inline(struct lay_ctx *st, struct lay_para *p, const struct doc_node *n, struct lay_ink ink)
@@ -587,6 +589,7 @@ static int S_split_wide(struct lay_ctx *st, struct lay_para *p, double width)
 {
 	struct lay_para q = {0};
 	q.justified = p->justified;
+	q.has_notes = p->has_notes;
 	q.arena = p->arena; /* the pieces copied keep pointing into it: q takes it over */
 	int split = 0;
 	for (int i = 0; i < p->nitems; i++) {

@@ -145,8 +145,8 @@ static void S_code(struct buf *b, unsigned code)
  * so a line is one operator instead of a TextOut per word and kerning piece. The codes
  * are the characters' BMP code points (libharu's UTF-8 encoder with Identity-H), two bytes
  * each in a literal string. Returns the index after the run. */
-static int S_text_run(struct buf *ops, struct buf *text, HPDF_Font font, struct fonts *f,
-	const struct lay_page *pg, int i)
+static int S_text_run(struct buf *ops, struct buf *text, HPDF_Font font, unsigned char *marked,
+	struct fonts *f, const struct lay_page *pg, int i)
 {
 	const struct lay_box *first = &pg->boxes[i];
 	text->len = 0;
@@ -171,13 +171,18 @@ static int S_text_run(struct buf *ops, struct buf *text, HPDF_Font font, struct 
 		const char *p = b->text, *end = p + strlen(p);
 		while (p < end) {
 			uint32_t cp = utf8_next(&p, end);
-			S_code(ops, cp <= 0xFFFF ? (unsigned)cp : 0xFFFDu);
+			unsigned code = cp <= 0xFFFF ? (unsigned)cp : 0xFFFDu;
+			S_code(ops, code);
+			if (!(marked[code >> 3] & (1u << (code & 7)))) {
+				marked[code >> 3] |= (unsigned char)(1u << (code & 7));
+				char enc[4];
+				buf_put(text, enc, utf8_encode(code, enc));
+			}
 		}
-		buf_put(text, b->text, (size_t)(end - b->text));
 		pen = b->x + font_text_width(f, b->face, b->size, b->text, (size_t)(end - b->text));
 	}
 	buf_puts(ops, ")] TJ\n");
-	/* measuring marks the glyphs as used, so that the subset embeds them */
+	/* measuring marks the glyphs as used, so that the subset embeds them: once a character */
 	if (text->len > 0)
 		HPDF_Font_TextWidth(font, (const HPDF_BYTE *)text->data, (HPDF_UINT)text->len);
 	return k;
@@ -264,6 +269,7 @@ struct pdf_out {
 	const char *file;
 	struct diags *d;
 	HPDF_Font *fonts;  /* per face, loaded when first drawn */
+	unsigned char **marked; /* per face, a bit per BMP code: its glyph is marked as used */
 	int *font_tried;
 	HPDF_Page *pages;
 	int npages, pcap;
@@ -302,6 +308,7 @@ struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *fi
 	HPDF_SetPageMode(o->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
 	o->fonts = xcalloc((size_t)f->nfaces + 1, sizeof *o->fonts);
 	o->font_tried = xcalloc((size_t)f->nfaces + 1, sizeof *o->font_tried);
+	o->marked = xcalloc((size_t)f->nfaces + 1, sizeof *o->marked);
 	if (deflateInit(&o->z, Z_DEFAULT_COMPRESSION) == Z_OK)
 		o->z_ready = 1;
 	else
@@ -505,7 +512,9 @@ void pdf_page(void *ctx, const struct layout *l, int p, int late)
 			S_rgb(ops, b->color, "rg");
 			cur_color = b->color;
 		}
-		i = S_text_run(ops, &o->text, font, o->f, pg, i);
+		if (o->marked[b->face] == NULL)
+			o->marked[b->face] = xcalloc(65536 / 8, 1);
+		i = S_text_run(ops, &o->text, font, o->marked[b->face], o->f, pg, i);
 	}
 	if (in_text)
 		buf_puts(ops, "ET\n");
@@ -667,6 +676,9 @@ void pdf_free(struct pdf_out *o)
 	free(o->images.images);
 	free(o->fonts);
 	free(o->font_tried);
+	for (int i = 0; o->marked != NULL && i < o->f->nfaces; i++)
+		free(o->marked[i]);
+	free(o->marked);
 	if (o->z_ready)
 		deflateEnd(&o->z);
 	HPDF_Free(o->pdf);

@@ -34,6 +34,7 @@ const lib_sources = [_][]const u8{
 fn linkLibs(m: *std.Build.Module) void {
     m.linkSystemLibrary("libxml-2.0", .{ .use_pkg_config = .force });
     m.linkSystemLibrary("harfbuzz", .{ .use_pkg_config = .force });
+    m.linkSystemLibrary("harfbuzz-subset", .{ .use_pkg_config = .force });
     m.linkSystemLibrary("fontconfig", .{ .use_pkg_config = .force });
     m.linkSystemLibrary("hpdf", .{ .use_pkg_config = .no }); // Debian ships no .pc for libharu
     m.linkSystemLibrary("z", .{ .use_pkg_config = .no });

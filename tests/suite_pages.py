@@ -331,3 +331,53 @@ def pages_page_references(ctx):
         text = " ".join(run(["pdftotext", pdf, "-"], text=True).stdout.split())
         check(f"set out on p. {label};" in text, f"{style}: no 'p. {label}' in: {text[:300]}")
         check(f"(the reaction of League of Lands (p. {label2}))" in text, f"{style}: 'both' form missing")
+
+
+def font_programs(path):
+    """The embedded TrueType programs of a PDF: (object number, decompressed bytes)."""
+    import zlib
+    data = open(path, "rb").read()
+    out = []
+    for m in re.finditer(rb"/FontFile2 (\d+) 0 R", data):
+        num = m.group(1)
+        o = re.search(rb"(?<![0-9])" + num + rb" 0 obj\s*<<(.*?)>>\s*stream\r?\n", data, re.S)
+        if not o:
+            continue
+        length = re.search(rb"/Length (\d+)( 0 R)?", o.group(1))
+        n = int(length.group(1))
+        if length.group(2):
+            ref = re.search(rb"(?<![0-9])" + length.group(1) + rb" 0 obj\s*(\d+)", data)
+            n = int(ref.group(1))
+        raw = data[o.end():o.end() + n]
+        out.append((int(num), zlib.decompress(raw) if b"/FlateDecode" in o.group(1) else raw))
+    return out
+
+
+@test
+def pages_fonts_are_subsets(ctx):
+    """Each face embeds a font cut to the document's characters (HarfBuzz's subsetter), far
+    smaller than its file, still a TrueType program with few glyphs; the text still
+    extracts in every script of the source."""
+    need("pdffonts")
+    need("pdftotext")
+    out = ctx.tmp("subset")
+    pdf = build_pdf(ctx, SOURCE, "briefing", out)
+    progs = font_programs(pdf)
+    check(len(progs) >= 3, f"{len(progs)} embedded font programs")
+    files = [l.split()[0] for l in run(["pdffonts", pdf], text=True).stdout.splitlines()[2:]]
+    for num, prog in progs:
+        check(prog[:4] in (b"\x00\x01\x00\x00", b"true"), f"object {num}: not a TrueType program")
+        # numGlyphs, from the maxp table
+        ntab = int.from_bytes(prog[4:6], "big")
+        glyphs = None
+        for t in range(ntab):
+            rec = prog[12 + 16 * t:28 + 16 * t]
+            if rec[:4] == b"maxp":
+                off = int.from_bytes(rec[8:12], "big")
+                glyphs = int.from_bytes(prog[off + 4:off + 6], "big")
+        check(glyphs is not None and glyphs < 1200, f"object {num}: {glyphs} glyphs (a whole DejaVu has ~6,000)")
+        check(len(prog) < 200_000, f"object {num}: {len(prog)} bytes embedded")
+    text = run(["pdftotext", pdf, "-"], text=True).stdout
+    for word in ["Հայաստանի", "Azərbaycan", "Российская", "საქართველო", "Lachin"]:
+        check(word in text, f"'{word}' does not extract")
+    check(not files or all("+" in f for f in files), "a font without a subset tag")

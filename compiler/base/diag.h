@@ -57,7 +57,8 @@ enum diag_level { DIAG_WARNING, DIAG_ERROR };
 	X(D_TABLE_WIDE, WARNING, "table has %d columns, too many for the text width; columns are squeezed") \
 	/* output */ \
 	X(D_OUT_WRITE, ERROR, "cannot write output: %s") \
-	X(D_PDF_LIB, ERROR, "PDF library error 0x%04lX (detail %lu)")
+	X(D_PDF_LIB, ERROR, "PDF library error 0x%04lX (detail %lu)") \
+	X(D_PDF_SUBSET, WARNING, "internal: character U+%04X was left out of the embedded subset of %s; it shows as a box")
 
 enum diag_id {
 #define X(id, level, text) id,

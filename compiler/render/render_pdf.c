@@ -1,4 +1,5 @@
 /* render_pdf.c: writes laid-out pages as a PDF with libharu (fonts embedded, UTF-8). */
+#define _GNU_SOURCE /* memfd_create */
 #include "render_pdf.h"
 #include "../base/util.h"
 #include "../read/image.h"
@@ -13,6 +14,13 @@
 #include <math.h>
 
 #include <zlib.h>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <hb-subset.h>
+#include <hb.h>
 
 /* Errors are recorded here by libharu's handler and checked at the end; no longjmp. */
 struct S_pdf {
@@ -146,7 +154,7 @@ static void S_code(struct buf *b, unsigned code)
  * are the characters' BMP code points (libharu's UTF-8 encoder with Identity-H), two bytes
  * each in a literal string. Returns the index after the run. */
 static int S_text_run(struct buf *ops, struct buf *text, HPDF_Font font, unsigned char *marked,
-	struct fonts *f, const struct lay_page *pg, int i)
+	const hb_set_t *subset, unsigned *missed, struct fonts *f, const struct lay_page *pg, int i)
 {
 	const struct lay_box *first = &pg->boxes[i];
 	text->len = 0;
@@ -175,6 +183,8 @@ static int S_text_run(struct buf *ops, struct buf *text, HPDF_Font font, unsigne
 			S_code(ops, code);
 			if (!(marked[code >> 3] & (1u << (code & 7)))) {
 				marked[code >> 3] |= (unsigned char)(1u << (code & 7));
+				if (subset != NULL && *missed == 0 && !hb_set_has(subset, code))
+					*missed = code; /* (a briefc bug: the subset must hold it) */
 				char enc[4];
 				buf_put(text, enc, utf8_encode(code, enc));
 			}
@@ -270,6 +280,9 @@ struct pdf_out {
 	struct diags *d;
 	HPDF_Font *fonts;  /* per face, loaded when first drawn */
 	unsigned char **marked; /* per face, a bit per BMP code: its glyph is marked as used */
+	hb_set_t *charset;      /* what the document can draw: the subsets keep these */
+	int *subset_fd;         /* per face, the memory file of its subset (-1: none) */
+	int *subset_missed;     /* per face, a character outside its subset was reported */
 	int *font_tried;
 	HPDF_Page *pages;
 	int npages, pcap;
@@ -284,6 +297,50 @@ struct pdf_out {
 	int failed;
 	int saved; /* pdf_finish succeeded: pdf_read gives the file */
 };
+
+static void S_add_utf8(hb_set_t *set, const char *s)
+{
+	if (s == NULL)
+		return;
+	const char *end = s + strlen(s);
+	while (s < end) {
+		uint32_t cp = utf8_next(&s, end);
+		hb_set_add(set, cp <= 0xFFFF ? cp : 0xFFFD);
+	}
+}
+
+static void S_add_nodes(hb_set_t *set, const struct doc_node *n)
+{
+	for (; n != NULL; n = n->next) {
+		S_add_utf8(set, n->text);
+		S_add_utf8(set, n->label);
+		S_add_nodes(set, n->first);
+	}
+}
+
+/* Every character the document can draw: its text and labels, the fields and templates the
+ * running heads show, and the ranges briefc's own strings come from (ASCII, Latin-1 and
+ * Latin Extended-A, general punctuation, the timeline's shapes, U+FFFD). */
+static hb_set_t *S_charset(const struct doc *doc, const struct style *s)
+{
+	hb_set_t *set = hb_set_create();
+	if (!hb_set_allocation_successful(set)) {
+		hb_set_destroy(set);
+		return NULL;
+	}
+	hb_set_add_range(set, 0x20, 0x7E);
+	hb_set_add_range(set, 0xA0, 0x17F);
+	hb_set_add_range(set, 0x2000, 0x206F);
+	hb_set_add_range(set, 0x25A0, 0x25FF);
+	hb_set_add(set, 0xFFFD);
+	S_add_nodes(set, doc->root);
+	const char *fields[] = {doc->title, doc->short_title, doc->author, doc->subject,
+		doc->keywords, doc->classification, doc->as_of, s ? s->header : NULL,
+		s ? s->footer : NULL};
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+		S_add_utf8(set, fields[i]);
+	return set;
+}
 
 struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *file,
 	struct diags *d)
@@ -309,11 +366,66 @@ struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *fi
 	o->fonts = xcalloc((size_t)f->nfaces + 1, sizeof *o->fonts);
 	o->font_tried = xcalloc((size_t)f->nfaces + 1, sizeof *o->font_tried);
 	o->marked = xcalloc((size_t)f->nfaces + 1, sizeof *o->marked);
+	o->subset_fd = xmalloc(((size_t)f->nfaces + 1) * sizeof *o->subset_fd);
+	o->subset_missed = xcalloc((size_t)f->nfaces + 1, sizeof *o->subset_missed);
+	for (int i = 0; i <= f->nfaces; i++)
+		o->subset_fd[i] = -1;
+	o->charset = S_charset(doc, f->style);
 	if (deflateInit(&o->z, Z_DEFAULT_COMPRESSION) == Z_OK)
 		o->z_ready = 1;
 	else
 		o->failed = 1;
 	return o;
+}
+
+/* The face cut down by HarfBuzz's subsetter to the characters in o->charset, in a memory
+ * file whose /proc path libharu can open (it reads the font file again when it saves):
+ * libharu then maps every code of its encoder (65,536 of them, each by a linear search of
+ * the cmap) and writes the font from a small file rather than a whole DejaVu. Returns the
+ * path in buf, or NULL to embed the font file itself. */
+static const char *S_subset(struct pdf_out *o, int face, char *buf, size_t n)
+{
+#ifdef MFD_CLOEXEC
+	hb_face_t *src = hb_font_get_face((hb_font_t *)o->f->faces[face].hb_font);
+	hb_subset_input_t *in = hb_subset_input_create_or_fail();
+	if (src == NULL || in == NULL || o->charset == NULL) {
+		hb_subset_input_destroy(in);
+		return NULL;
+	}
+	hb_set_union(hb_subset_input_unicode_set(in), o->charset);
+	hb_face_t *sub = hb_subset_or_fail(src, in);
+	hb_subset_input_destroy(in);
+	if (sub == NULL)
+		return NULL;
+	hb_blob_t *blob = hb_face_reference_blob(sub);
+	unsigned len = 0;
+	const char *data = hb_blob_get_data(blob, &len);
+	int fd = len > 0 ? memfd_create("briefc-font", MFD_CLOEXEC) : -1;
+	int ok = fd >= 0;
+	for (unsigned off = 0; ok && off < len;) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w <= 0)
+			ok = 0;
+		else
+			off += (unsigned)w;
+	}
+	hb_blob_destroy(blob);
+	hb_face_destroy(sub);
+	if (ok) {
+		snprintf(buf, n, "/proc/self/fd/%d", fd);
+		ok = access(buf, R_OK) == 0; /* no /proc: the whole font */
+	}
+	if (!ok) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	o->subset_fd[face] = fd;
+	return buf;
+#else
+	(void)o, (void)face, (void)buf, (void)n;
+	return NULL;
+#endif
 }
 
 /* The face's libharu font, loaded (embedded as a subset, with the identity ToUnicode) the
@@ -325,7 +437,10 @@ static HPDF_Font S_font(struct pdf_out *o, int face)
 	if (o->font_tried[face])
 		return o->fonts[face];
 	o->font_tried[face] = 1;
-	const char *name = HPDF_LoadTTFontFromFile(o->pdf, o->f->faces[face].file, HPDF_TRUE);
+	char path[64];
+	const char *file = S_subset(o, face, path, sizeof path);
+	const char *name = HPDF_LoadTTFontFromFile(o->pdf, file ? file : o->f->faces[face].file,
+		HPDF_TRUE);
 	HPDF_Font font = name ? HPDF_GetFont(o->pdf, name, "UTF-8") : NULL;
 	if (font != NULL) {
 		HPDF_Dict tu = S_identity_tounicode(o->pdf);
@@ -514,7 +629,15 @@ void pdf_page(void *ctx, const struct layout *l, int p, int late)
 		}
 		if (o->marked[b->face] == NULL)
 			o->marked[b->face] = xcalloc(65536 / 8, 1);
-		i = S_text_run(ops, &o->text, font, o->marked[b->face], o->f, pg, i);
+		unsigned missed = 0;
+		i = S_text_run(ops, &o->text, font, o->marked[b->face],
+			o->subset_fd[b->face] >= 0 ? o->charset : NULL, &missed, o->f, pg, i);
+		if (missed != 0 && !o->subset_missed[b->face]) {
+			o->subset_missed[b->face] = 1;
+			const char *base = strrchr(o->f->faces[b->face].file, '/');
+			diag_emit(o->d, D_PDF_SUBSET, o->file, 0, 0, missed,
+				base ? base + 1 : o->f->faces[b->face].file);
+		}
 	}
 	if (in_text)
 		buf_puts(ops, "ET\n");
@@ -679,8 +802,15 @@ void pdf_free(struct pdf_out *o)
 	for (int i = 0; o->marked != NULL && i < o->f->nfaces; i++)
 		free(o->marked[i]);
 	free(o->marked);
+	HPDF_Free(o->pdf); /* (it reads the subsets' files until here) */
+	o->pdf = NULL;
+	for (int i = 0; o->subset_fd != NULL && i < o->f->nfaces; i++)
+		if (o->subset_fd[i] >= 0)
+			close(o->subset_fd[i]);
+	free(o->subset_fd);
+	free(o->subset_missed);
+	hb_set_destroy(o->charset);
 	if (o->z_ready)
 		deflateEnd(&o->z);
-	HPDF_Free(o->pdf);
 	free(o);
 }

@@ -66,9 +66,9 @@ if [ ! -x "$bin" ] || [ "$newest" -nt "$bin" ]; then
   # shellcheck disable=SC2046
   "$cc" -std=c11 -g -O1 -D_DEFAULT_SOURCE -fno-strict-aliasing -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -fno-sanitize=function -Icompiler $(pkg-config --cflags libxml-2.0 harfbuzz fontconfig libpng) \
+    -fno-sanitize=function -Icompiler $(pkg-config --cflags libxml-2.0 harfbuzz harfbuzz-subset fontconfig libpng) \
     -o "$bin.tmp" tests/fuzz/fuzz_source.c $sources "$work/embedded.c" \
-    $(pkg-config --libs libxml-2.0 harfbuzz fontconfig libpng) -lhpdf -lz -lhyphen -ljpeg -lm
+    $(pkg-config --libs libxml-2.0 harfbuzz harfbuzz-subset fontconfig libpng) -lhpdf -lz -lhyphen -ljpeg -lm
   mv "$bin.tmp" "$bin"
 fi
 [ "$mode" = build ] && { echo "$bin"; exit 0; }

@@ -14,6 +14,7 @@
 #include "layout/linebreak.h"
 #include "read/model.h"
 #include "read/style.h"
+#include "render/render_pdf.h"
 #include "transform/transform.h"
 
 /* A paragraph of words with the given widths, glue w=1 (stretch 1, shrink 0.5), ending like
@@ -643,7 +644,60 @@ static void test_streaming_equals_kept(void)
 	}
 }
 
+/* The fonts embedded as subsets keep every character the document can draw; a character
+ * drawn that the subset lacks (a briefc bug) is reported, not shown silently as a box. */
+static void test_subset_guard(void)
+{
+	struct diags d = {0};
+	struct style *s;
+	struct fonts *f = S_fonts(&s, &d);
+	CHECK(f != NULL);
+	if (f == NULL) {
+		style_free(s);
+		diag_free(&d);
+		return;
+	}
+	struct doc *doc = doc_new();
+	struct doc_node *p = doc_add(doc, doc->root, DOC_PARA, 1);
+	p->cls = "body";
+	doc_add_text(doc, p, "Alpha \u0531\u0580\u0561\u0574", 1); /* Armenian: in the subset */
+	struct layout *l = lay_run(doc, s, f, "t.xml", &d, NULL);
+	size_t before = d.n;
+	/* what the layout drew renders cleanly */
+	struct pdf_out *o = pdf_begin(doc, f, "t.xml", &d);
+	CHECK(o != NULL);
+	for (int i = 0; o && i < l->npages; i++)
+		pdf_page(o, l, i, 0);
+	CHECK(o && pdf_finish(o, l) == 0);
+	pdf_free(o);
+	CHECK_MSG(d.n == before, "a clean layout gave %zu diagnostics", d.n - before);
+	/* a box with a character the document never had (Cyrillic Zhe) */
+	struct lay_box *b = NULL;
+	for (int i = 0; i < l->pages[0].nboxes && b == NULL; i++)
+		if (l->pages[0].boxes[i].kind == LAY_TEXT)
+			b = &l->pages[0].boxes[i];
+	CHECK(b != NULL);
+	if (b != NULL) {
+		b->text = "\u0416";
+		o = pdf_begin(doc, f, "t.xml", &d);
+		for (int i = 0; o && i < l->npages; i++)
+			pdf_page(o, l, i, 0);
+		CHECK(o && pdf_finish(o, l) == 0);
+		pdf_free(o);
+		int found = 0;
+		for (size_t i = before; i < d.n; i++)
+			found |= strstr(d.v[i].msg, "U+0416") != NULL && strstr(d.v[i].msg, "subset") != NULL;
+		CHECK_MSG(found, "no warning for a character outside the subset");
+	}
+	lay_free(l);
+	doc_free(doc);
+	font_close(f);
+	style_free(s);
+	diag_free(&d);
+}
+
 const struct unit_test layout_tests[] = {
+	{"subset_guard", test_subset_guard},
 	{"streaming_equals_kept", test_streaming_equals_kept},
 	{"breaks_are_optimal", test_breaks_are_optimal},
 	{"better_than_first_fit", test_better_than_first_fit},

@@ -200,6 +200,11 @@ static int S_run_job(struct S_loaded *ld, const struct drv_options *o,
 			"overfull %d, emergency %d\n", j->name, l->npages, t->lines, t->hyphenated,
 			t->loose, t->tight, t->overfull, t->emergency);
 	}
+	if (po != NULL && !o->tex) {
+		/* the pages are drawn: the tree is not needed to finish the PDF */
+		doc_free(doc);
+		doc = NULL;
+	}
 	if (o->dump == DUMP_LAYOUT) {
 		if (l)
 			lay_dump(l, ld->f, out);

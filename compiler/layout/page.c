@@ -47,8 +47,9 @@ void lay_anchor_add(struct lay_ctx *st, const char *name, int page, double y_fro
 		L->anchors_cap = L->anchors_cap ? L->anchors_cap * 2 : 64;
 		L->anchors = xrealloc(L->anchors, (size_t)L->anchors_cap * sizeof *L->anchors);
 	}
-	L->anchors[L->nanchors++] = (struct lay_anchor){.name = name, .page = page,
-		.y = L->page_h - y_from_top};
+	/* the name is the layout's own: the tree may be freed before the PDF is finished */
+	L->anchors[L->nanchors++] = (struct lay_anchor){.name = arena_strdup(&L->arena, name),
+		.page = page, .y = L->page_h - y_from_top};
 }
 
 static void S_outline(struct lay_ctx *st, int level, const char *title, int page, double top)

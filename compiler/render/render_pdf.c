@@ -274,7 +274,6 @@ struct S_link {
 struct pdf_out {
 	struct S_pdf st; /* libharu's errors */
 	HPDF_Doc pdf;
-	const struct doc *doc;
 	struct fonts *f;
 	const char *file;
 	struct diags *d;
@@ -346,7 +345,6 @@ struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *fi
 	struct diags *d)
 {
 	struct pdf_out *o = xcalloc(1, sizeof *o);
-	o->doc = doc;
 	o->f = f;
 	o->file = file;
 	o->d = d;
@@ -371,6 +369,22 @@ struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *fi
 	for (int i = 0; i <= f->nfaces; i++)
 		o->subset_fd[i] = -1;
 	o->charset = S_charset(doc, f->style);
+	/* Document information: from the source, never the clock (set now: libharu copies it,
+	 * and the tree may be gone by pdf_finish). */
+	HPDF_SetInfoAttr(o->pdf, HPDF_INFO_TITLE, doc->title ? doc->title : "");
+	if (doc->author && doc->author[0])
+		HPDF_SetInfoAttr(o->pdf, HPDF_INFO_AUTHOR, doc->author);
+	if (doc->subject && doc->subject[0])
+		HPDF_SetInfoAttr(o->pdf, HPDF_INFO_SUBJECT, doc->subject);
+	if (doc->keywords && doc->keywords[0])
+		HPDF_SetInfoAttr(o->pdf, HPDF_INFO_KEYWORDS, doc->keywords);
+	HPDF_SetInfoAttr(o->pdf, HPDF_INFO_CREATOR, "briefc");
+	HPDF_Date date;
+	/* a dated snapshot carries its own date; otherwise SOURCE_DATE_EPOCH, else the source */
+	if ((doc->as_of == NULL && S_epoch_date(&date)) || S_iso_date(doc->date, &date)) {
+		HPDF_SetInfoDateAttr(o->pdf, HPDF_INFO_CREATION_DATE, date);
+		HPDF_SetInfoDateAttr(o->pdf, HPDF_INFO_MOD_DATE, date);
+	}
 	if (deflateInit(&o->z, Z_DEFAULT_COMPRESSION) == Z_OK)
 		o->z_ready = 1;
 	else
@@ -740,23 +754,6 @@ int pdf_finish(struct pdf_out *o, const struct layout *l)
 	if (l->body_page > 0)
 		HPDF_AddPageLabel(pdf, 0, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, NULL);
 	HPDF_AddPageLabel(pdf, (HPDF_UINT)l->body_page, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
-	/* Document information: from the source, never the clock. */
-	const struct doc *doc = o->doc;
-	HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, doc->title ? doc->title : "");
-	if (doc->author && doc->author[0])
-		HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, doc->author);
-	if (doc->subject && doc->subject[0])
-		HPDF_SetInfoAttr(pdf, HPDF_INFO_SUBJECT, doc->subject);
-	if (doc->keywords && doc->keywords[0])
-		HPDF_SetInfoAttr(pdf, HPDF_INFO_KEYWORDS, doc->keywords);
-	HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "briefc");
-	HPDF_Date date;
-	/* a dated snapshot carries its own date; otherwise SOURCE_DATE_EPOCH, else the source */
-	if ((doc->as_of == NULL && S_epoch_date(&date)) || S_iso_date(doc->date, &date)) {
-		HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, date);
-		HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, date);
-	}
-
 	int rc = -1;
 	if (!o->failed && o->st.error == 0 && HPDF_SaveToStream(pdf) == HPDF_OK && o->st.error == 0)
 		rc = 0;

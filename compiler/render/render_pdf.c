@@ -301,10 +301,16 @@ static void S_add_utf8(hb_set_t *set, const char *s)
 {
 	if (s == NULL)
 		return;
+	/* Whole blocks of 128 characters: the subset's cmap then has a few ranges, not one per
+	 * scattered letter (libharu searches it linearly for each of 65,536 codes); glyphs kept
+	 * but never drawn cost nothing, since libharu writes the outlines of drawn glyphs only. */
 	const char *end = s + strlen(s);
 	while (s < end) {
 		uint32_t cp = utf8_next(&s, end);
-		hb_set_add(set, cp <= 0xFFFF ? cp : 0xFFFD);
+		if (cp > 0xFFFF)
+			cp = 0xFFFD;
+		if (!hb_set_has(set, cp))
+			hb_set_add_range(set, cp & ~0x7Fu, cp | 0x7Fu);
 	}
 }
 

@@ -16,8 +16,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -237,31 +240,82 @@ static int S_run_job(struct S_loaded *ld, const struct drv_options *o,
 	return code;
 }
 
-static void S_copy(FILE *from, FILE *to)
-{
-	char buf[8192];
-	size_t n;
-	rewind(from);
-	while ((n = fread(buf, 1, sizeof buf, from)) > 0)
-		fwrite(buf, 1, n, to);
-}
-
 static int S_cpus(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (int)n : 1;
 }
 
-/* Runs the jobs, up to o->jobs at once in child processes that share the loaded inputs
- * (copy on write); what each prints is shown in job order, so the output of a parallel run
- * equals the serial one. Returns the worst exit code. With release, the caller needs the
- * model no more: a single report frees it once its tree is made. */
+/* A worker process: takes job numbers from the jobs pipe until it is closed, runs each job
+ * with its output and diagnostics in memory, and sends back per job a record: the job's
+ * number, its exit code, the lengths of both texts, then the texts. */
+struct S_rec {
+	int job, code;
+	size_t nout, nerr;
+};
+
+static int S_put_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static void S_worker(struct S_loaded *ld, const struct drv_options *o, struct S_job *jobs, int n,
+	int jobs_fd, int res_fd)
+{
+	int job;
+	while (recv(jobs_fd, &job, sizeof job, 0) == (ssize_t)sizeof job) {
+		if (job < 0 || job >= n)
+			break;
+		char *ob = NULL, *eb = NULL;
+		size_t ol = 0, el = 0;
+		FILE *out = open_memstream(&ob, &ol), *err = open_memstream(&eb, &el);
+		struct S_rec r = {.job = job, .code = EXIT_IO};
+		if (out != NULL && err != NULL) {
+			struct diags d = {0};
+			r.code = S_finish(&d, err, S_run_job(ld, o, &jobs[job], &d, out, 0));
+		}
+		if (out != NULL)
+			fclose(out);
+		if (err != NULL)
+			fclose(err);
+		r.nout = ob ? ol : 0;
+		r.nerr = eb ? el : 0;
+		int bad = S_put_all(res_fd, &r, sizeof r) != 0 ||
+			S_put_all(res_fd, ob ? ob : "", r.nout) != 0 ||
+			S_put_all(res_fd, eb ? eb : "", r.nerr) != 0;
+		free(ob);
+		free(eb);
+		if (bad)
+			break;
+	}
+}
+
+/* Runs the jobs in o->jobs worker processes (default: one per processor) that share the
+ * loaded inputs (copy on write) and keep their caches (kerning, hyphenation, glyph widths)
+ * from one report to the next; each takes the next job when it is free. What each job
+ * prints is shown in job order, so the output of a parallel run equals the serial one.
+ * Returns the worst exit code. With release, the caller needs the model no more: a single
+ * report frees it once its tree is made. */
 static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S_job *jobs,
 	int n, FILE *out, FILE *err, int release)
 {
 	int width = o->jobs > 0 ? o->jobs : S_cpus();
 	int code = EXIT_OK;
-	if (width <= 1 || n <= 1) {
+	if (width > n)
+		width = n;
+	if (width > 64)
+		width = 64;
+	if (width <= 1) {
 		for (int i = 0; i < n; i++) {
 			struct diags d = {0};
 			int c = S_run_job(ld, o, &jobs[i], &d, out, release && n == 1);
@@ -269,79 +323,158 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 		}
 		return code;
 	}
-	FILE **outs = xcalloc((size_t)n, sizeof *outs), **errs = xcalloc((size_t)n, sizeof *errs);
-	pid_t *pids = xcalloc((size_t)n, sizeof *pids);
-	int *codes = xcalloc((size_t)n, sizeof *codes);
-	int next = 0, running = 0, done = 0;
+	struct buf *outs = xcalloc((size_t)n, sizeof *outs), *errs = xcalloc((size_t)n, sizeof *errs);
+	int *codes = xmalloc((size_t)n * sizeof *codes), *got = xcalloc((size_t)n, sizeof *got);
+	pid_t *pids = xcalloc((size_t)width, sizeof *pids);
+	int *res = xmalloc((size_t)width * sizeof *res);
+	struct buf *pend = xcalloc((size_t)width, sizeof *pend); /* bytes read, not yet a record */
+	/* the job numbers go through a packet socket: each read takes one whole number, and a
+	 * send to workers that are all gone fails instead of raising SIGPIPE */
+	int jp[2] = {-1, -1};
 	fflush(out);
 	fflush(err);
-	while (done < n) {
-		while (running < width && next < n) {
-			int i = next++;
-			outs[i] = tmpfile();
-			errs[i] = tmpfile();
-			if (outs[i] == NULL || errs[i] == NULL) {
-				fprintf(err, "briefc: error: cannot create a temporary file: %s\n", strerror(errno));
-				codes[i] = EXIT_IO;
-				done++;
-				continue;
-			}
-			pid_t pid = fork();
-			if (pid == 0) {
-				struct diags d = {0};
-				int c = S_run_job(ld, o, &jobs[i], &d, outs[i], 0);
-				c = S_finish(&d, errs[i], c);
-				fflush(outs[i]);
-				fflush(errs[i]);
-				/* the worker's copy of the inputs: freed like any run's (fontconfig's
-				 * configuration is otherwise reported lost by a leak checker) */
-				S_unload(ld);
-				_exit(c);
-			}
-			if (pid < 0) {
-				fprintf(err, "briefc: error: cannot start a worker: %s\n", strerror(errno));
-				codes[i] = EXIT_IO;
-				done++;
-				continue;
-			}
-			pids[i] = pid;
-			running++;
-		}
-		if (running == 0)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, jp) != 0) {
+		fprintf(err, "briefc: error: cannot start the workers: %s\n", strerror(errno));
+		width = 0;
+	}
+	int started = 0;
+	for (int w = 0; w < width; w++) {
+		int rp[2];
+		res[w] = -1;
+		if (pipe(rp) != 0)
 			break;
-		int status;
-		pid_t pid = waitpid(-1, &status, 0);
+		pid_t pid = fork();
+		if (pid == 0) {
+			close(jp[1]);
+			close(rp[0]);
+			for (int k = 0; k < w; k++)
+				if (res[k] >= 0)
+					close(res[k]);
+			S_worker(ld, o, jobs, n, jp[0], rp[1]);
+			/* the worker's copy of the inputs: freed like any run's (fontconfig's
+			 * configuration is otherwise reported lost by a leak checker) */
+			S_unload(ld);
+			_exit(0);
+		}
+		close(rp[1]);
 		if (pid < 0) {
+			close(rp[0]);
+			fprintf(err, "briefc: error: cannot start a worker: %s\n", strerror(errno));
+			break;
+		}
+		pids[w] = pid;
+		res[w] = rp[0];
+		started++;
+	}
+	if (jp[0] >= 0)
+		close(jp[0]);
+	/* hand out the job numbers while collecting results (a pipe holds only so many) */
+	int next = 0, open = started;
+	if (started == 0 && jp[1] >= 0) {
+		close(jp[1]);
+		jp[1] = -1;
+	}
+	while (open > 0) {
+		struct pollfd fds[65];
+		int nf = 0, map[65];
+		if (jp[1] >= 0) {
+			fds[nf] = (struct pollfd){.fd = jp[1], .events = POLLOUT};
+			map[nf++] = -1;
+		}
+		for (int w = 0; w < width && nf < 65; w++)
+			if (res[w] >= 0) {
+				fds[nf] = (struct pollfd){.fd = res[w], .events = POLLIN};
+				map[nf++] = w;
+			}
+		if (poll(fds, (nfds_t)nf, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		for (int i = 0; i < n; i++) {
-			if (pids[i] != pid)
+		for (int f = 0; f < nf; f++) {
+			if (map[f] < 0) {
+				if (fds[f].revents & (POLLOUT | POLLERR | POLLHUP)) {
+					if (next < n && !(fds[f].revents & (POLLERR | POLLHUP)) &&
+						send(jp[1], &next, sizeof next, MSG_NOSIGNAL) == (ssize_t)sizeof next)
+						next++;
+					if (next >= n || (fds[f].revents & (POLLERR | POLLHUP))) {
+						close(jp[1]); /* no more jobs: the workers finish */
+						jp[1] = -1;
+					}
+				}
 				continue;
-			codes[i] = WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_IO;
-			if (!WIFEXITED(status))
-				fprintf(errs[i], "briefc: error: the worker for %s ended abnormally\n", jobs[i].name);
-			pids[i] = 0;
+			}
+			if (!(fds[f].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			int w = map[f];
+			char chunk[65536];
+			ssize_t r = read(res[w], chunk, sizeof chunk);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0) {
+				close(res[w]);
+				res[w] = -1;
+				open--;
+				continue;
+			}
+			buf_put(&pend[w], chunk, (size_t)r);
+			/* whole records */
+			size_t at = 0;
+			for (;;) {
+				struct S_rec rec;
+				if (pend[w].len - at < sizeof rec)
+					break;
+				memcpy(&rec, pend[w].data + at, sizeof rec);
+				if (pend[w].len - at - sizeof rec < rec.nout + rec.nerr)
+					break;
+				const char *p = pend[w].data + at + sizeof rec;
+				if (rec.job >= 0 && rec.job < n && !got[rec.job]) {
+					got[rec.job] = 1;
+					codes[rec.job] = rec.code;
+					buf_put(&outs[rec.job], p, rec.nout);
+					buf_put(&errs[rec.job], p + rec.nout, rec.nerr);
+				}
+				at += sizeof rec + rec.nout + rec.nerr;
+			}
+			if (at > 0) {
+				memmove(pend[w].data, pend[w].data + at, pend[w].len - at);
+				pend[w].len -= at;
+			}
 		}
-		running--;
-		done++;
+	}
+	if (jp[1] >= 0)
+		close(jp[1]);
+	int abnormal = 0;
+	for (int w = 0; w < width; w++) {
+		int status;
+		if (pids[w] > 0 && waitpid(pids[w], &status, 0) == pids[w] &&
+			!(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+			abnormal = 1;
+		if (res[w] >= 0)
+			close(res[w]);
+		buf_free(&pend[w]);
 	}
 	for (int i = 0; i < n; i++) {
-		if (outs[i]) {
-			S_copy(outs[i], out);
-			fclose(outs[i]);
-		}
-		if (errs[i]) {
-			S_copy(errs[i], err);
-			fclose(errs[i]);
+		if (outs[i].len)
+			fwrite(outs[i].data, 1, outs[i].len, out);
+		if (errs[i].len)
+			fwrite(errs[i].data, 1, errs[i].len, err);
+		if (!got[i]) {
+			fprintf(err, "briefc: error: the worker for %s ended abnormally%s\n", jobs[i].name,
+				abnormal ? "" : " (no result)");
+			codes[i] = EXIT_IO;
 		}
 		code = S_worst(code, codes[i]);
+		buf_free(&outs[i]);
+		buf_free(&errs[i]);
 	}
 	free(outs);
 	free(errs);
-	free(pids);
 	free(codes);
+	free(got);
+	free(pids);
+	free(res);
+	free(pend);
 	return code;
 }
 

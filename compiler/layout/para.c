@@ -182,7 +182,8 @@ static void S_close_word(struct lay_ctx *st, struct lay_para *p, const struct la
 		return;
 	/* Take the word's pieces off the end and set them again, split where kerning moves a
 	 * character or where the word may be hyphenated. */
-	struct lay_piece *orig = xmalloc((size_t)count * sizeof *orig);
+	struct lay_piece small[8];
+	struct lay_piece *orig = count <= 8 ? small : xmalloc((size_t)count * sizeof *orig);
 	memcpy(orig, &p->pieces[first], (size_t)count * sizeof *orig);
 	p->npiece = first;
 	int hyph[64], nh = 0;
@@ -224,7 +225,8 @@ static void S_close_word(struct lay_ctx *st, struct lay_para *p, const struct la
 			S_sub_piece(st, p, src, seg, end, seg_units * src->size / 1000.0);
 	}
 	S_box_from(p, box_first);
-	free(orig);
+	if (orig != small)
+		free(orig);
 }
 
 static void S_glue(struct lay_ctx *st, struct lay_para *p, const struct lay_ink *ink, int face)

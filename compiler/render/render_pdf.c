@@ -391,7 +391,7 @@ struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *fi
 		HPDF_SetInfoDateAttr(o->pdf, HPDF_INFO_CREATION_DATE, date);
 		HPDF_SetInfoDateAttr(o->pdf, HPDF_INFO_MOD_DATE, date);
 	}
-	if (deflateInit(&o->z, Z_DEFAULT_COMPRESSION) == Z_OK)
+	if (deflateInit2(&o->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15, 9, Z_DEFAULT_STRATEGY) == Z_OK)
 		o->z_ready = 1;
 	else
 		o->failed = 1;

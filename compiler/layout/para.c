@@ -221,8 +221,14 @@ static void S_close_word(struct lay_ctx *st, struct lay_para *p, const struct la
 					.penalty = st->s->hyphen_penalty, .flagged = 1}, 0, 0);
 			}
 		}
-		if (q > seg || seg == src->text)
+		if (seg == src->text) {
+			/* not split: the piece again, its text as it is (already the paragraph's) */
+			struct lay_piece *pc = S_new_piece(p);
+			*pc = *src;
+			pc->width = seg_units * src->size / 1000.0;
+		} else if (q > seg) {
 			S_sub_piece(st, p, src, seg, end, seg_units * src->size / 1000.0);
+		}
 	}
 	S_box_from(p, box_first);
 	if (orig != small)

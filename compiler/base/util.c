@@ -222,6 +222,52 @@ void buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
+static struct bmap_slot *S_bmap_probe(struct bmap_slot *slots, size_t cap, const void *key,
+	size_t n)
+{
+	size_t i = hash_bytes(key, n) & (cap - 1);
+	while (slots[i].key != NULL && (slots[i].keylen != n || memcmp(slots[i].key, key, n) != 0))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+struct bmap_slot *bmap_slot(struct bmap *m, const void *key, size_t n)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+		struct bmap_slot *slots = xcalloc(cap, sizeof *slots);
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->slots[i].key != NULL)
+				*S_bmap_probe(slots, cap, m->slots[i].key, m->slots[i].keylen) = m->slots[i];
+		free(m->slots);
+		m->slots = slots;
+		m->cap = cap;
+	}
+	return S_bmap_probe(m->slots, m->cap, key, n);
+}
+
+void bmap_claim(struct bmap *m, struct bmap_slot *slot, const void *key, size_t n)
+{
+	slot->key = xmalloc(n ? n : 1);
+	memcpy(slot->key, key, n);
+	slot->keylen = n;
+	slot->value = NULL;
+	m->n++;
+}
+
+void bmap_free(struct bmap *m, void (*free_value)(void *))
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		if (m->slots[i].key == NULL)
+			continue;
+		free(m->slots[i].key);
+		if (free_value)
+			free_value(m->slots[i].value);
+	}
+	free(m->slots);
+	memset(m, 0, sizeof *m);
+}
+
 size_t hash_bytes(const char *s, size_t n)
 {
 	size_t x = 1469598103934665603u;

@@ -44,6 +44,23 @@ void buf_free(struct buf *b);
 
 /* FNV-1a hash of n bytes, for the open-addressing tables of the model, fonts and hyphens. */
 size_t hash_bytes(const char *s, size_t n);
+
+/* A table from byte strings to values, by open addressing (the kerning and hyphenation
+ * memos). Keys are copied in; values belong to the caller, freed through bmap_free. */
+struct bmap_slot {
+	char *key; /* NULL: free */
+	size_t keylen;
+	void *value;
+};
+struct bmap {
+	struct bmap_slot *slots;
+	size_t n, cap;
+};
+/* The slot for key, the table grown first so that it can take one more: slot->key is NULL
+ * when the key is absent, and bmap_claim then makes the slot the key's. */
+struct bmap_slot *bmap_slot(struct bmap *m, const void *key, size_t n);
+void bmap_claim(struct bmap *m, struct bmap_slot *slot, const void *key, size_t n);
+void bmap_free(struct bmap *m, void (*free_value)(void *));
 /* A whole file's bytes, NUL-terminated (malloc'd), or NULL if it cannot be read. For small
  * files the run itself wrote or the tests read; sources go through xmlread's checks. */
 char *file_slurp(const char *path, size_t *len);

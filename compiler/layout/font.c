@@ -90,7 +90,6 @@ static int S_load(struct fonts *f, const char *family, int bold, int italic, str
 	return f->nfaces++;
 }
 
-static void S_memo_clear(struct fonts *f);
 
 struct fonts *font_open(struct style *s, const char *style_file, struct diags *d)
 {
@@ -141,7 +140,7 @@ void font_close(struct fonts *f)
 	}
 	free(f->faces);
 	free(f->style_faces);
-	S_memo_clear(f);
+	bmap_free(&f->kern_memo, free);
 	if (f->hb_buffer)
 		hb_buffer_destroy(f->hb_buffer);
 	free(f->fallback);
@@ -207,26 +206,6 @@ double font_text_width(struct fonts *f, int face, double size, const char *s, si
 	return units * size / 1000.0;
 }
 
-static struct font_kern_memo *S_memo_slot(struct fonts *f, const char *key, size_t n)
-{
-	size_t i = hash_bytes(key, n) & (f->capmemo - 1);
-	while (f->memo[i].key != NULL &&
-		(f->memo[i].keylen != n || memcmp(f->memo[i].key, key, n) != 0))
-		i = (i + 1) & (f->capmemo - 1);
-	return &f->memo[i];
-}
-
-static void S_memo_clear(struct fonts *f)
-{
-	for (size_t i = 0; i < f->capmemo; i++) {
-		free(f->memo[i].key);
-		free(f->memo[i].dx);
-	}
-	free(f->memo);
-	f->memo = NULL;
-	f->nmemo = f->capmemo = 0;
-}
-
 /* Shapes the text with HarfBuzz; fills dx as font_kerns says; returns the code points, 0
  * when the text cannot be kerned one to one. */
 static int S_shape(struct fonts *f, int face, const char *s, size_t n, double *dx, int ncp)
@@ -283,31 +262,19 @@ int font_kerns(struct fonts *f, int face, const char *s, size_t n, double *dx, i
 	char *key = klen <= sizeof stack ? stack : xmalloc(klen);
 	memcpy(key, &face, 4);
 	memcpy(key + 4, s, n);
-	if (f->nmemo >= 1 << 18)
-		S_memo_clear(f); /* bounded: start again rather than grow without end */
-	if (2 * (f->nmemo + 1) > f->capmemo) {
-		size_t cap = f->capmemo ? f->capmemo * 2 : 4096;
-		struct font_kern_memo *old = f->memo;
-		size_t oldcap = f->capmemo;
-		f->memo = xcalloc(cap, sizeof *f->memo);
-		f->capmemo = cap;
-		for (size_t i = 0; i < oldcap; i++)
-			if (old[i].key)
-				*S_memo_slot(f, old[i].key, old[i].keylen) = old[i];
-		free(old);
-	}
-	struct font_kern_memo *m = S_memo_slot(f, key, klen);
-	if (m->key == NULL) {
-		m->key = xmalloc(klen);
-		memcpy(m->key, key, klen);
-		m->keylen = klen;
-		m->dx = xmalloc((size_t)ncp * sizeof *m->dx);
-		m->ncp = S_shape(f, face, s, n, m->dx, ncp);
-		f->nmemo++;
+	if (f->kern_memo.n >= 1 << 18)
+		bmap_free(&f->kern_memo, free); /* bounded: start again rather than grow without end */
+	struct bmap_slot *slot = bmap_slot(&f->kern_memo, key, klen);
+	if (slot->key == NULL) {
+		bmap_claim(&f->kern_memo, slot, key, klen);
+		struct font_kerning *k = xmalloc(sizeof *k + (size_t)ncp * sizeof k->dx[0]);
+		k->ncp = S_shape(f, face, s, n, k->dx, ncp);
+		slot->value = k;
 	}
 	if (key != stack)
 		free(key);
+	const struct font_kerning *k = slot->value;
 	for (int i = 0; i < ncp; i++)
-		dx[i] = m->ncp ? m->dx[i] : 0;
-	return m->ncp;
+		dx[i] = k->ncp ? k->dx[i] : 0;
+	return k->ncp;
 }

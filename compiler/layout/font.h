@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "../base/diag.h"
+#include "../base/util.h"
 #include "../read/style.h"
 
 /* A face: one font file (family × weight × slant). Layout and the PDF renderer use the same
@@ -29,15 +30,14 @@ struct fonts {
 	void *fc_config;    /* FcConfig */
 	struct style *style;
 	void *hb_buffer;    /* hb_buffer_t, reused for every shaping */
-	struct font_kern_memo *memo; /* kerning per (face, word) */
-	size_t nmemo, capmemo;
+	struct bmap kern_memo; /* (face, word) -> struct font_kerning */
 };
 
-struct font_kern_memo {
-	char *key;    /* face number, NUL, the word's bytes */
-	size_t keylen;
-	double *dx;   /* NULL when the word is not kerned one to one */
+/* A memoised shaping: the adjustments of a word's ncp code points (ncp 0: not kerned one to
+ * one). */
+struct font_kerning {
 	int ncp;
+	double dx[];
 };
 
 /* Resolves the style's font families (and fallbacks) to files. Reports missing families and

@@ -15,19 +15,17 @@ struct S_lang {
 	HyphenDict *dict; /* NULL: no patterns for it */
 };
 
-struct S_memo {
-	char *key; /* lang '\0' word */
-	size_t keylen;
-	int *points;
+/* A memoised word: its n hyphenation points. */
+struct S_points {
 	int n;
+	int at[];
 };
 
 struct hyph {
 	char *dir;
 	struct S_lang *langs;
 	int nlangs;
-	struct S_memo *memo; /* open addressing */
-	size_t nmemo, capmemo;
+	struct bmap memo; /* (language, word, minimums) -> struct S_points */
 };
 
 struct hyph *hyph_open(const char *dir)
@@ -47,11 +45,7 @@ void hyph_close(struct hyph *h)
 			hnj_hyphen_free(h->langs[i].dict);
 	}
 	free(h->langs);
-	for (size_t i = 0; i < h->capmemo; i++) {
-		free(h->memo[i].key);
-		free(h->memo[i].points);
-	}
-	free(h->memo);
+	bmap_free(&h->memo, free);
 	free(h->dir);
 	free(h);
 }
@@ -146,30 +140,6 @@ static uint32_t S_lower(uint32_t c)
 	return c;
 }
 
-static struct S_memo *S_memo_slot(struct hyph *h, const char *key, size_t n)
-{
-	if (h->capmemo == 0)
-		return NULL;
-	size_t i = hash_bytes(key, n) & (h->capmemo - 1);
-	while (h->memo[i].key != NULL &&
-		(h->memo[i].keylen != n || memcmp(h->memo[i].key, key, n) != 0))
-		i = (i + 1) & (h->capmemo - 1);
-	return &h->memo[i];
-}
-
-static void S_memo_grow(struct hyph *h)
-{
-	size_t cap = h->capmemo ? h->capmemo * 2 : 1024;
-	struct S_memo *old = h->memo;
-	size_t oldcap = h->capmemo;
-	h->memo = xcalloc(cap, sizeof *h->memo);
-	h->capmemo = cap;
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i].key)
-			*S_memo_slot(h, old[i].key, old[i].keylen) = old[i];
-	free(old);
-}
-
 int hyph_word(struct hyph *h, const char *lang, const char *word, size_t n, int min_left,
 	int min_right, int *points, int max)
 {
@@ -190,10 +160,11 @@ int hyph_word(struct hyph *h, const char *lang, const char *word, size_t n, int 
 	key[klen++] = '\0';
 	key[klen++] = (char)min_left;
 	key[klen++] = (char)min_right;
-	struct S_memo *slot = S_memo_slot(h, key, klen);
-	if (slot != NULL && slot->key != NULL) {
-		int k = slot->n < max ? slot->n : max;
-		memcpy(points, slot->points, (size_t)k * sizeof *points);
+	struct bmap_slot *slot = bmap_slot(&h->memo, key, klen);
+	if (slot->key != NULL) {
+		const struct S_points *pt = slot->value;
+		int k = pt->n < max ? pt->n : max;
+		memcpy(points, pt->at, (size_t)k * sizeof *points);
 		return k;
 	}
 	/* lower-case copy, counting code points */
@@ -209,8 +180,8 @@ int hyph_word(struct hyph *h, const char *lang, const char *word, size_t n, int 
 	char *hyphens = xcalloc(low.len + 5, 1);
 	char **rep = NULL;
 	int *pos = NULL, *cut = NULL;
-	int found = 0;
-	int *all = xmalloc((size_t)(ncp + 1) * sizeof *all);
+	struct S_points *pt = xmalloc(sizeof *pt + (size_t)(ncp + 1) * sizeof pt->at[0]);
+	int found = 0, *all = pt->at;
 	if (hnj_hyphen_hyphenate3(dict, low.data, (int)low.len, hyphens, NULL, &rep, &pos, &cut,
 		min_left, min_right, min_left, min_right) == 0 && rep == NULL) {
 		/* With a UTF-8 dictionary the vector is indexed by code point: an odd value at i
@@ -228,15 +199,9 @@ int hyph_word(struct hyph *h, const char *lang, const char *word, size_t n, int 
 	free(cut);
 	free(hyphens);
 	buf_free(&low);
-	if (2 * (h->nmemo + 1) > h->capmemo)
-		S_memo_grow(h);
-	slot = S_memo_slot(h, key, klen);
-	slot->key = xmalloc(klen); /* the memo owns its copy of the key */
-	memcpy(slot->key, key, klen);
-	slot->keylen = klen;
-	slot->points = all;
-	slot->n = found;
-	h->nmemo++;
+	pt->n = found;
+	bmap_claim(&h->memo, slot, key, klen); /* (the slot holds: nothing was added since) */
+	slot->value = pt;
 	int k = found < max ? found : max;
 	memcpy(points, all, (size_t)k * sizeof *points);
 	return k;

@@ -253,7 +253,38 @@ static void test_atomic_write_from_reader(void)
 	CHECK(rmdir(dir) == 0); /* no temporary left behind */
 }
 
+static void test_bmap(void)
+{
+	struct bmap m = {0};
+	char key[32];
+	for (int i = 0; i < 5000; i++) {
+		int n = snprintf(key, sizeof key, "w%d", i);
+		struct bmap_slot *sl = bmap_slot(&m, key, (size_t)n);
+		CHECK_MSG(sl->key == NULL, "%s found before it was added", key);
+		bmap_claim(&m, sl, key, (size_t)n);
+		int *v = xmalloc(sizeof *v);
+		*v = i;
+		sl->value = v;
+	}
+	CHECK(m.n == 5000 && m.cap >= 10000);
+	int ok = 1;
+	for (int i = 0; i < 5000; i++) {
+		int n = snprintf(key, sizeof key, "w%d", i);
+		struct bmap_slot *sl = bmap_slot(&m, key, (size_t)n);
+		ok &= sl->key != NULL && *(int *)sl->value == i;
+	}
+	CHECK_MSG(ok, "a key lost its value across the table's growth");
+	/* keys are bytes: a NUL inside and a prefix are other keys */
+	struct bmap_slot *a = bmap_slot(&m, "w1\0x", 4);
+	CHECK(a->key == NULL);
+	CHECK(bmap_slot(&m, "w", 1)->key == NULL);
+	CHECK(m.n == 5000);
+	bmap_free(&m, free);
+	CHECK(m.slots == NULL && m.n == 0);
+}
+
 const struct unit_test base_tests[] = {
+	{"bmap", test_bmap},
 	{"atomic_write_from_reader", test_atomic_write_from_reader},
 	{"buf_fixed", test_buf_fixed},
 	{"sha256_vectors", test_sha256_vectors},

@@ -36,14 +36,16 @@ static char *S_stem(const char *path)
 	return xstrndup(base, n);
 }
 
-/* Writes DIR/NAME.EXT atomically and prints its path on out (when not NULL). */
-static int S_write(struct diags *d, const char *dir, const char *name, const char *ext,
-	const void *data, size_t len, FILE *out)
+/* Writes DIR/NAME.EXT atomically (the bytes of data, or what read gives) and prints its path
+ * on out (when not NULL). */
+static int S_write_any(struct diags *d, const char *dir, const char *name, const char *ext,
+	const void *data, size_t len, out_reader read, void *ctx, FILE *out)
 {
 	char msg[512];
 	struct buf path = {0};
 	buf_printf(&path, "%s/%s.%s", dir, name, ext);
-	int rc = out_write_atomic(path.data, data, len, msg, sizeof msg);
+	int rc = read != NULL ? out_write_atomic_from(path.data, read, ctx, msg, sizeof msg)
+		: out_write_atomic(path.data, data, len, msg, sizeof msg);
 	if (rc != 0)
 		diag_emit(d, D_OUT_WRITE, NULL, 0, 0, msg);
 	else if (out != NULL)
@@ -52,20 +54,18 @@ static int S_write(struct diags *d, const char *dir, const char *name, const cha
 	return rc;
 }
 
+/* The same, from a buffer. */
+static int S_write(struct diags *d, const char *dir, const char *name, const char *ext,
+	const void *data, size_t len, FILE *out)
+{
+	return S_write_any(d, dir, name, ext, data, len, NULL, NULL, out);
+}
+
 /* The same, with the bytes from a reader (the PDF, straight from libharu's stream). */
 static int S_write_from(struct diags *d, const char *dir, const char *name, const char *ext,
 	out_reader read, void *ctx, FILE *out)
 {
-	char msg[512];
-	struct buf path = {0};
-	buf_printf(&path, "%s/%s.%s", dir, name, ext);
-	int rc = out_write_atomic_from(path.data, read, ctx, msg, sizeof msg);
-	if (rc != 0)
-		diag_emit(d, D_OUT_WRITE, NULL, 0, 0, msg);
-	else if (out != NULL)
-		fprintf(out, "%s\n", path.data);
-	buf_free(&path);
-	return rc;
+	return S_write_any(d, dir, name, ext, NULL, 0, read, ctx, out);
 }
 
 static int S_worst(int a, int b)

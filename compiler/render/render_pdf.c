@@ -148,6 +148,17 @@ static void S_code(struct buf *b, unsigned code)
 	buf_put(b, c, (size_t)n);
 }
 
+/* An operator with its n operands: "v1 v2 ... op" on a line of its own. */
+static void S_op(struct buf *b, const char *op, int n, const double *v, int decimals)
+{
+	for (int i = 0; i < n; i++) {
+		buf_fixed(b, v[i], decimals);
+		buf_putc(b, ' ');
+	}
+	buf_puts(b, op);
+	buf_putc(b, '\n');
+}
+
 /* One TJ operator draws a run of text boxes on one baseline in one font, size and colour:
  * the gaps between them (the justified word spaces, the kerning) become TJ's numbers,
  * so a line is one operator instead of a TextOut per word and kerning piece. The codes
@@ -158,11 +169,8 @@ static int S_text_run(struct buf *ops, struct buf *text, HPDF_Font font, unsigne
 {
 	const struct lay_box *first = &pg->boxes[i];
 	text->len = 0;
-	buf_puts(ops, "1 0 0 1 ");
-	buf_fixed(ops, first->x, 3);
-	buf_putc(ops, ' ');
-	buf_fixed(ops, first->y, 3);
-	buf_puts(ops, " Tm [(");
+	S_op(ops, "Tm", 6, (const double[]){1, 0, 0, 1, first->x, first->y}, 3);
+	buf_puts(ops, "[(");
 	double pen = first->x; /* where the viewer's pen stands after the glyphs so far */
 	int k = i;
 	for (; k < pg->nboxes; k++) {
@@ -549,14 +557,7 @@ static void S_put_stream(struct pdf_out *o, HPDF_Page page, HPDF_Dict contents)
 
 static void S_rgb(struct buf *b, struct style_color c, const char *op)
 {
-	buf_fixed(b, c.r, 4);
-	buf_putc(b, ' ');
-	buf_fixed(b, c.g, 4);
-	buf_putc(b, ' ');
-	buf_fixed(b, c.b, 4);
-	buf_putc(b, ' ');
-	buf_puts(b, op);
-	buf_putc(b, '\n');
+	S_op(b, op, 3, (const double[]){c.r, c.g, c.b}, 4);
 }
 
 void pdf_page(void *ctx, const struct layout *l, int p, int late)
@@ -604,16 +605,10 @@ void pdf_page(void *ctx, const struct layout *l, int p, int late)
 		if (b->kind != LAY_RULE)
 			continue;
 		S_rgb(ops, b->color, "RG");
-		buf_fixed(ops, b->size, 3);
-		buf_puts(ops, " w\n");
-		buf_fixed(ops, b->x, 3);
-		buf_putc(ops, ' ');
-		buf_fixed(ops, b->y, 3);
-		buf_puts(ops, " m\n");
-		buf_fixed(ops, b->x + b->w, 3);
-		buf_putc(ops, ' ');
-		buf_fixed(ops, b->y + b->h, 3);
-		buf_puts(ops, " l\nS\n");
+		S_op(ops, "w", 1, &b->size, 3);
+		S_op(ops, "m", 2, (const double[]){b->x, b->y}, 3);
+		S_op(ops, "l", 2, (const double[]){b->x + b->w, b->y + b->h}, 3);
+		buf_puts(ops, "S\n");
 	}
 	int in_text = 0, cur_face = -1;
 	double cur_size = -1;
@@ -671,14 +666,8 @@ void pdf_page(void *ctx, const struct layout *l, int p, int late)
 		if (name == NULL)
 			continue;
 		buf_puts(ops, "q\n");
-		buf_fixed(ops, b->w, 3);
-		buf_puts(ops, " 0 0 ");
-		buf_fixed(ops, b->h, 3);
-		buf_putc(ops, ' ');
-		buf_fixed(ops, b->x, 3);
-		buf_putc(ops, ' ');
-		buf_fixed(ops, b->y, 3);
-		buf_puts(ops, " cm\n/");
+		S_op(ops, "cm", 6, (const double[]){b->w, 0, 0, b->h, b->x, b->y}, 3);
+		buf_putc(ops, '/');
 		buf_puts(ops, name);
 		buf_puts(ops, " Do\nQ\n");
 	}

@@ -206,36 +206,6 @@ static int S_text_run(struct buf *ops, struct buf *text, HPDF_Font font, unsigne
 	return k;
 }
 
-/* The layout's anchors sorted by name, for finding links' targets in log time. */
-static int S_anchor_cmp(const void *a, const void *b)
-{
-	const struct lay_anchor *x = *(const struct lay_anchor *const *)a;
-	const struct lay_anchor *y = *(const struct lay_anchor *const *)b;
-	int c = strcmp(x->name, y->name);
-	return c != 0 ? c : (x > y) - (x < y); /* equal names keep the layout's order */
-}
-
-static const struct lay_anchor *S_find_anchor(const struct lay_anchor **sorted, int n,
-	const char *name)
-{
-	int lo = 0, hi = n - 1;
-	while (lo <= hi) {
-		int mid = (lo + hi) / 2;
-		int c = strcmp(sorted[mid]->name, name);
-		if (c == 0) {
-			/* the first of equal names, as lay_anchor finds it */
-			while (mid > 0 && strcmp(sorted[mid - 1]->name, name) == 0)
-				mid--;
-			return sorted[mid];
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return NULL;
-}
-
 struct S_images {
 	const char **paths;
 	HPDF_Image *images;
@@ -692,11 +662,7 @@ int pdf_finish(struct pdf_out *o, const struct layout *l)
 	HPDF_Doc pdf = o->pdf;
 	if (o->npages != l->npages)
 		o->failed = 1;
-	/* links, their internal targets found among the anchors by name */
-	const struct lay_anchor **sorted = xmalloc((size_t)(l->nanchors + 1) * sizeof *sorted);
-	for (int i = 0; i < l->nanchors; i++)
-		sorted[i] = &l->anchors[i];
-	qsort(sorted, (size_t)l->nanchors, sizeof *sorted, S_anchor_cmp);
+	/* links, their internal targets found among the anchors by name (lay_anchor: log time) */
 	for (int i = 0; i < o->nlinks && !o->failed && o->st.error == 0; i++) {
 		const struct S_link *k = &o->links[i];
 		struct buf b = {0};
@@ -708,7 +674,7 @@ int pdf_finish(struct pdf_out *o, const struct layout *l)
 		}
 		buf_puts(&b, "]\012/Border [ 0 0 0 ]\012");
 		if (k->internal) {
-			const struct lay_anchor *an = S_find_anchor(sorted, l->nanchors, k->target);
+			const struct lay_anchor *an = lay_anchor(l, k->target);
 			if (an == NULL || an->page < 0 || an->page >= o->npages) {
 				buf_free(&b);
 				continue;
@@ -725,7 +691,6 @@ int pdf_finish(struct pdf_out *o, const struct layout *l)
 		}
 		S_annot(o, o->pages[k->page], b.data);
 	}
-	free(sorted);
 	/* The outline mirrors the sections. */
 	HPDF_Outline parents[4] = {NULL, NULL, NULL, NULL};
 	for (int i = 0; i < l->noutline && !o->failed && o->st.error == 0; i++) {

@@ -246,28 +246,13 @@ static int S_cpus(void)
 	return n > 0 ? (int)n : 1;
 }
 
-/* A worker process: takes job numbers from the jobs pipe until it is closed, runs each job
+/* A worker process: takes job numbers from the jobs socket until it is closed, runs each job
  * with its output and diagnostics in memory, and sends back per job a record: the job's
  * number, its exit code, the lengths of both texts, then the texts. */
 struct S_rec {
 	int job, code;
 	size_t nout, nerr;
 };
-
-static int S_put_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
 
 static void S_worker(struct S_loaded *ld, const struct drv_options *o, struct S_job *jobs, int n,
 	int jobs_fd, int res_fd)
@@ -290,9 +275,9 @@ static void S_worker(struct S_loaded *ld, const struct drv_options *o, struct S_
 			fclose(err);
 		r.nout = ob ? ol : 0;
 		r.nerr = eb ? el : 0;
-		int bad = S_put_all(res_fd, &r, sizeof r) != 0 ||
-			S_put_all(res_fd, ob ? ob : "", r.nout) != 0 ||
-			S_put_all(res_fd, eb ? eb : "", r.nerr) != 0;
+		int bad = out_write_fd(res_fd, &r, sizeof r) != 0 ||
+			out_write_fd(res_fd, ob ? ob : "", r.nout) != 0 ||
+			out_write_fd(res_fd, eb ? eb : "", r.nerr) != 0;
 		free(ob);
 		free(eb);
 		if (bad)

@@ -20,8 +20,9 @@ struct S_src {
 	void *ctx;
 };
 
-static int S_put(int fd, const char *p, size_t len)
+int out_write_fd(int fd, const void *data, size_t len)
 {
+	const char *p = data;
 	while (len > 0) {
 		ssize_t w = write(fd, p, len);
 		if (w < 0) {
@@ -39,7 +40,7 @@ static int S_put(int fd, const char *p, size_t len)
 static int S_write_all(int fd, const struct S_src *src)
 {
 	if (src->read == NULL) {
-		if (S_put(fd, src->data, src->len) != 0)
+		if (out_write_fd(fd, src->data, src->len) != 0)
 			return -1;
 	} else {
 		char chunk[65536];
@@ -55,7 +56,7 @@ static int S_write_all(int fd, const struct S_src *src)
 			}
 			if (n == 0)
 				break;
-			if (S_put(fd, chunk, (size_t)n) != 0)
+			if (out_write_fd(fd, chunk, (size_t)n) != 0)
 				return -1;
 		}
 	}

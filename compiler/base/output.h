@@ -15,6 +15,9 @@ typedef long (*out_reader)(void *ctx, void *buf, size_t cap);
 /* out_write_atomic with the bytes from a reader, so that they need not be in one buffer. */
 int out_write_atomic_from(const char *path, out_reader read, void *ctx, char *err, size_t errsize);
 
+/* Writes all of data to fd (again after EINTR and short writes); 0, or -1 with errno set. */
+int out_write_fd(int fd, const void *data, size_t len);
+
 /* Creates dir (and its parents) if missing. Returns 0 on success. */
 int out_mkdirs(const char *dir, char *err, size_t errsize);
 

@@ -956,15 +956,7 @@ static struct layout *S_run(const struct doc *doc, const struct style *s, struct
 	/* late material: the contents' page numbers, the running heads (which may count pages) */
 	S_toc_fill(&st);
 	S_running_heads(&st, doc);
-	for (int i = 0; sink != NULL && i < L->npages; i++) {
-		struct lay_page *pg = &L->pages[i];
-		if (pg->nboxes > 0)
-			sink->page(sink->ctx, L, i, 1);
-		free(pg->boxes);
-		pg->boxes = NULL;
-		pg->nboxes = pg->cap = 0;
-		arena_free(&pg->text);
-	}
+	lay_pages_sink_late(&st);
 	if (st.nwarned > LAY_MAX_CHAR_WARNINGS)
 		diag_emit(d, D_GLYPH_MORE, file, 0, 0, st.nwarned - LAY_MAX_CHAR_WARNINGS);
 	free(st.warned);

@@ -529,23 +529,37 @@ void lay_pages_flush(struct lay_ctx *st, int balance)
 	}
 }
 
+/* A page handed to the sink loses its boxes; its box array serves the next new page (no
+ * regrowing it page after page). */
+static void S_page_drop(struct lay_ctx *st, struct lay_page *pg)
+{
+	if (st->spare_boxes == NULL) {
+		st->spare_boxes = pg->boxes;
+		st->spare_cap = pg->cap;
+	} else {
+		free(pg->boxes);
+	}
+	pg->boxes = NULL;
+	pg->nboxes = pg->cap = 0;
+	arena_free(&pg->text);
+}
+
 void lay_pages_sink(struct lay_ctx *st, int upto)
 {
 	if (st->sink == NULL)
 		return;
 	for (; st->sunk < upto; st->sunk++) {
-		struct lay_page *pg = &st->L->pages[st->sunk];
 		st->sink->page(st->sink->ctx, st->L, st->sunk, 0);
-		/* the box array serves the next new page (no regrowing it page after page) */
-		if (st->spare_boxes == NULL) {
-			st->spare_boxes = pg->boxes;
-			st->spare_cap = pg->cap;
-		} else {
-			free(pg->boxes);
-		}
-		pg->boxes = NULL;
-		pg->nboxes = pg->cap = 0;
-		arena_free(&pg->text);
+		S_page_drop(st, &st->L->pages[st->sunk]);
+	}
+}
+
+void lay_pages_sink_late(struct lay_ctx *st)
+{
+	for (int i = 0; st->sink != NULL && i < st->L->npages; i++) {
+		if (st->L->pages[i].nboxes > 0)
+			st->sink->page(st->sink->ctx, st->L, i, 1);
+		S_page_drop(st, &st->L->pages[i]);
 	}
 }
 

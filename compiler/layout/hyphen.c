@@ -146,12 +146,13 @@ int hyph_word(struct hyph *h, const char *lang, const char *word, size_t n, int 
 	HyphenDict *dict = S_dict(h, lang);
 	if (dict == NULL || n == 0 || n > 200)
 		return 0;
-	/* memo key: language, NUL, word, NUL, the two minimums (bytes); on the stack, since
-	 * most words are found */
-	size_t ll = strlen(lang);
-	if (ll > 64 || min_left < 0 || min_left > 255 || min_right < 0 || min_right > 255)
+	/* memo key: language, NUL, word, NUL, the two minimums (bytes); on the stack when it
+	 * fits, since most words are found */
+	if (min_left < 0 || min_left > 255 || min_right < 0 || min_right > 255)
 		return 0;
-	char key[64 + 1 + 200 + 3];
+	size_t ll = strlen(lang);
+	char stack[64 + 1 + 200 + 3];
+	char *key = ll <= 64 ? stack : xmalloc(ll + 1 + n + 3);
 	size_t klen = 0;
 	memcpy(key, lang, ll + 1);
 	klen = ll + 1;
@@ -165,6 +166,8 @@ int hyph_word(struct hyph *h, const char *lang, const char *word, size_t n, int 
 		const struct S_points *pt = slot->value;
 		int k = pt->n < max ? pt->n : max;
 		memcpy(points, pt->at, (size_t)k * sizeof *points);
+		if (key != stack)
+			free(key);
 		return k;
 	}
 	/* lower-case copy, counting code points */
@@ -202,6 +205,8 @@ int hyph_word(struct hyph *h, const char *lang, const char *word, size_t n, int 
 	pt->n = found;
 	bmap_claim(&h->memo, slot, key, klen); /* (the slot holds: nothing was added since) */
 	slot->value = pt;
+	if (key != stack)
+		free(key);
 	int k = found < max ? found : max;
 	memcpy(points, all, (size_t)k * sizeof *points);
 	return k;

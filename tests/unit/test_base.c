@@ -190,7 +190,8 @@ static void test_buf_fixed(void)
 			*e = '\0';
 		if (strcmp(ref, "-0") == 0)
 			strcpy(ref, "0");
-		CHECK_MSG(strcmp(b.data, ref) == 0, "%g: %s, printf says %s", v, b.data, ref);
+		CHECK_MSG(b.data && strcmp(b.data, ref) == 0, "%g: %s, printf says %s", v,
+			b.data ? b.data : "(nothing)", ref);
 		buf_free(&b);
 	}
 	struct buf h = {0};

@@ -542,6 +542,12 @@ static void test_justified_flush(void)
 	diag_free(&d);
 }
 
+/* Both NULL, or equal strings. */
+static int S_same_str(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
 /* A sink that keeps a copy of what it is handed, page by page, early boxes then late ones. */
 struct S_seen {
 	struct lay_page *pages;
@@ -616,9 +622,9 @@ static void test_streaming_equals_kept(void)
 					const struct lay_box *x = &a->boxes[i], *y = &b->boxes[i];
 					same = x->kind == y->kind && x->x == y->x && x->y == y->y && x->w == y->w &&
 						x->h == y->h && x->face == y->face && x->size == y->size &&
-						(x->text == NULL) == (y->text == NULL) &&
-						(x->text == NULL || strcmp(x->text, y->text) == 0) &&
-						(x->target == NULL || strcmp(x->target, y->target) == 0);
+						memcmp(&x->color, &y->color, sizeof x->color) == 0 &&
+						x->internal == y->internal && S_same_str(x->text, y->text) &&
+						S_same_str(x->target, y->target);
 				}
 				CHECK_MSG(same, "%s: page %d differs (%d boxes kept, %d streamed)", styles[si],
 					p + 1, a->nboxes, b->nboxes);
@@ -627,7 +633,13 @@ static void test_streaming_equals_kept(void)
 				l->body_page == kept->body_page);
 			for (int i = 0; i < l->nanchors && i < kept->nanchors; i++)
 				CHECK(l->anchors[i].page == kept->anchors[i].page &&
+					l->anchors[i].y == kept->anchors[i].y &&
 					strcmp(l->anchors[i].name, kept->anchors[i].name) == 0);
+			for (int i = 0; i < l->noutline && i < kept->noutline; i++)
+				CHECK(l->outline[i].level == kept->outline[i].level &&
+					l->outline[i].page == kept->outline[i].page &&
+					l->outline[i].y == kept->outline[i].y &&
+					S_same_str(l->outline[i].title, kept->outline[i].title));
 			for (int p = 0; p < seen.npages; p++) {
 				free(seen.pages[p].boxes);
 				arena_free(&seen.pages[p].text);

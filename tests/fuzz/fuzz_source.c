@@ -130,11 +130,8 @@ static void S_report(const struct model *m, struct style *s, struct fonts *f, in
 /* Where needle first occurs in the first n bytes of data; n when it does not. */
 static size_t S_find(const uint8_t *data, size_t n, const char *needle)
 {
-	size_t k = strlen(needle);
-	for (size_t i = 0; i + k <= n; i++)
-		if (memcmp(data + i, needle, k) == 0)
-			return i;
-	return n;
+	const uint8_t *at = memmem(data, n, needle, strlen(needle));
+	return at ? (size_t)(at - data) : n;
 }
 
 /* A style sheet: "<style" comes before any "<dossier" in the first kilobyte. */

@@ -171,13 +171,14 @@ static int S_run_job(struct S_loaded *ld, const struct drv_options *o,
 	const struct S_job *j, struct diags *d, FILE *out, int last)
 {
 	struct xf_options xo = {.numbering = (int)ld->s->numbering, .topics = j->topics,
-		.ntopics = j->ntopics, .as_of = j->as_of};
+		.ntopics = j->ntopics, .as_of = j->as_of, .consume = last};
 	struct doc *doc = xf_briefing(ld->m, &xo);
 	char *file = xstrdup(ld->m->file);
 	if (last) {
 		doc_detach(doc);
 		model_free(ld->m);
 		ld->m = NULL;
+		mem_release(); /* (the layout's many small objects take what it gives back) */
 	}
 	int code = EXIT_OK;
 	if (o->dump == DUMP_TREE) {

@@ -333,7 +333,9 @@ def adv_text_node_limit(ctx):
         check(pages > 1500, f"a 10 MB paragraph on only {pages} pages")
     past = {
         "text-past-limit": (m.replace("<p>Two terms.</p>", "<p>" + "a" * (limit + 1) + "</p>"),
-                            ["FILE:31: error: text longer than the limit of 10000000 bytes"]),
+                            # (the column where the reader finds the text too long: it starts
+                            # at 18; the file is read a chunk at a time)
+                            ["FILE:31:10000018: error: text longer than the limit of 10000000 bytes"]),
         "text-entities-past-limit": (m.replace("<p>Two terms.</p>", "<p>" + "abcd&amp;" * 2_000_001 + "</p>"),
                                      None),
         "cdata-past-limit": (m.replace("<p>Two terms.</p>", "<p><![CDATA[" + "c" * (limit + 1) + "]]></p>"),
@@ -342,7 +344,8 @@ def adv_text_node_limit(ctx):
                                None),
         "attribute-past-limit": (m.replace('place="Border"', 'place="' + "b" * (limit + 1) + '"'), None),
         "name-past-limit": (m.replace("<background>", "<background><" + "n" * 50_001 + "/>"),
-                            ["FILE:42:16: error: a name longer than the limit of 50000 bytes"]),
+                            # (the column where the reader finds the name's end: it starts at 16)
+                            ["FILE:42:50017: error: a name longer than the limit of 50000 bytes"]),
     }
     what = {"text-entities-past-limit": "text", "cdata-past-limit": "text",
             "comment-past-limit": "a comment", "attribute-past-limit": "an attribute value"}

@@ -266,3 +266,49 @@ def reports_timeline_in_pdf(ctx):
     text = " ".join(run(["pdftotext", os.path.join(out, "nagorno-karabakh-2020.pdf"), "-"], text=True).stdout.split())
     for label in ("Agreement signed", "Term 2 deadline", "Nov 2020" if False else "Dec 2020"):
         check(label in text, f"timeline label {label!r} missing")
+
+
+RNG = "{http://relaxng.org/ns/structure/1.0}"
+
+
+@test
+def reports_element_only_list_matches_schema(ctx):
+    """The source reader drops the white space inside the elements model.c lists as holding
+    elements only: every definition of each such name in the schema must allow no text (no
+    <text/>, <mixed>, <data>, <value> or <list> in its content, through <ref>s, outside
+    nested elements and attributes)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    root_dir = os.path.dirname(here)
+    src = open(os.path.join(root_dir, "compiler", "read", "model.c"), encoding="utf-8").read()
+    m = re.search(r"S_element_only\[\] = \{(.*?)NULL\}", src, re.S)
+    check(m is not None, "no S_element_only list in model.c")
+    listed = re.findall(r'"([a-z-]+)"', m.group(1))
+    check(len(listed) > 10, f"the list is short: {listed}")
+    rng = ET.parse(os.path.join(root_dir, "compiler", "schema", "dossier.rng")).getroot()
+    defines = {d.get("name"): d for d in rng.iter(RNG + "define")}
+
+    def allows_text(el, seen):
+        for c in el:
+            tag = c.tag[len(RNG):]
+            if tag in ("element", "attribute"):
+                continue
+            if tag in ("text", "mixed", "data", "value", "list"):
+                return True
+            if tag == "ref":
+                name = c.get("name")
+                if name not in seen and allows_text(defines[name], seen | {name}):
+                    return True
+            elif allows_text(c, seen):
+                return True
+        return False
+
+    text_of = {}
+    for el in rng.iter(RNG + "element"):
+        name = el.get("name")
+        text_of[name] = text_of.get(name, False) or allows_text(el, frozenset())
+    for name in listed:
+        check(name in text_of, f"{name} is listed but the schema has no such element")
+        check(not text_of[name], f"{name} is listed as element-only but may hold text")
+    # the checker sees text where there is some (else it could pass by seeing nothing)
+    for name in ("p", "summary", "actor", "parties", "title"):
+        check(text_of.get(name), f"the check finds no text in <{name}>")

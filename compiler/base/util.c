@@ -2,6 +2,9 @@
 #include "util.h"
 
 #include <stdio.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +51,13 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+void mem_release(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 /* ---- arena ---- */
 
 struct arena_block {
@@ -56,13 +66,14 @@ struct arena_block {
 	_Alignas(16) unsigned char data[];
 };
 
-#define ARENA_BLOCK 65536
+#define ARENA_BLOCK 16384
 
-void *arena_alloc(struct arena *a, size_t n)
+/* n bytes at a multiple of align (a power of two, at most 16) */
+static void *S_arena_take(struct arena *a, size_t n, size_t align)
 {
-	n = (n + 15) & ~(size_t)15;
 	struct arena_block *b = a->head;
-	if (b == NULL || b->cap - b->used < n) {
+	size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+	if (b == NULL || at > b->cap || b->cap - at < n) {
 		/* blocks grow from 512 bytes to ARENA_BLOCK: a small arena (a table cell's) stays small */
 		size_t next = b == NULL ? 512 : b->cap >= ARENA_BLOCK / 2 ? ARENA_BLOCK : b->cap * 2;
 		size_t cap = n > next ? n : next;
@@ -78,16 +89,24 @@ void *arena_alloc(struct arena *a, size_t n)
 			a->head = nb;
 		}
 		b = nb;
+		at = 0;
 	}
-	void *p = b->data + b->used;
-	b->used += n;
+	void *p = b->data + at;
+	b->used = at + n;
+	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	void *p = S_arena_take(a, n, 16);
 	memset(p, 0, n);
 	return p;
 }
 
+/* (strings need no alignment: a million short ones lose no padding) */
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = S_arena_take(a, n + 1, 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;

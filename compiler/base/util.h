@@ -89,4 +89,8 @@ void roman_numeral(int n, int upper, char *out, size_t size);
 /* Writes "10 November 2020", "November 2020" or "2020" (no-break spaces) into out (>= 32 bytes). */
 void date_format(const char *iso, char *out, size_t n);
 
+/* Gives the free memory inside the heap back to the system (glibc's malloc_trim; nothing
+ * elsewhere): after a large structure is freed piecemeal, its pages need not stay resident. */
+void mem_release(void);
+
 #endif

@@ -508,7 +508,7 @@ static struct style *S_load(const char *path, const char *builtin, int depth, st
 		file = label;
 	}
 	xmlDocPtr doc = builtin ? xmlread_memory(file, (const char *)S_builtin[bi].data,
-		*S_builtin[bi].len, d) : xmlread_file(path, d);
+		*S_builtin[bi].len, NULL, d) : xmlread_file(path, NULL, d);
 	if (doc == NULL)
 		return NULL;
 	if (!xmlread_validate(doc, file, briefc_schema_style, briefc_schema_style_len, d)) {

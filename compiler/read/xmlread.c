@@ -20,6 +20,7 @@
 struct S_parse {
 	const char *name;
 	struct diags *d;
+	const char *const *element_only;
 	int doctype;  /* a DOCTYPE was seen: parsing was stopped */
 	int stopped;  /* the first error stopped the parse: what follows is only its echo */
 	int errors;
@@ -168,37 +169,115 @@ static void S_internal_subset(void *user, const xmlChar *name, const xmlChar *ex
 	xmlStopParser(ctxt);
 }
 
+/* Character data: white space directly inside an element-only element is dropped. */
+static void S_characters(void *ctx, const xmlChar *ch, int len)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct S_parse *p = ctxt->_private;
+	if (p->element_only != NULL && ctxt->node != NULL) {
+		int blank = 1;
+		for (int i = 0; i < len && blank; i++)
+			blank = ch[i] == ' ' || ch[i] == '\n' || ch[i] == '\t' || ch[i] == '\r';
+		for (const char *const *e = p->element_only; blank && *e; e++)
+			if (xmlStrEqual(ctxt->node->name, (const xmlChar *)*e))
+				return;
+	}
+	xmlSAX2Characters(ctx, ch, len);
+}
+
 static void S_entity_ref(void *user, const xmlChar *name)
 {
 	(void)name;
 	(void)user; /* undeclared entities are reported by the parser itself */
 }
 
-xmlDocPtr xmlread_memory(const char *name, const char *data, size_t len, struct diags *d)
+/* Where the parser's bytes come from: a file read a chunk at a time (libxml2 keeps only a
+ * window of it, never the whole source) or bytes already in memory. */
+struct S_src {
+	int fd; /* -1: mem */
+	const char *mem;
+	size_t len, pos; /* mem: its length; both: bytes handed to the parser so far */
+	int err;         /* errno of a failed read */
+	int toobig;      /* the file grew past XMLREAD_MAX_BYTES while being read */
+	xmlParserCtxtPtr ctxt;
+};
+
+static int S_src_read(void *ctx, char *buf, int n)
 {
-	if (len == 0) {
-		diag_emit(d, D_READ_EMPTY, name, 0, 0);
-		return NULL;
+	struct S_src *src = ctx;
+	if (n <= 0)
+		return 0;
+	if (src->fd < 0) {
+		size_t k = src->len - src->pos < (size_t)n ? src->len - src->pos : (size_t)n;
+		memcpy(buf, src->mem + src->pos, k);
+		src->pos += k;
+		return (int)k;
 	}
-	if (len > XMLREAD_MAX_BYTES) {
-		diag_emit(d, D_READ_TOOBIG, name, 0, 0, XMLREAD_MAX_BYTES);
-		return NULL;
+	for (;;) {
+		ssize_t r = read(src->fd, buf, (size_t)n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			src->err = errno;
+			break;
+		}
+		src->pos += (size_t)r;
+		if (src->pos > XMLREAD_MAX_BYTES) {
+			src->toobig = 1;
+			break;
+		}
+		return (int)r;
 	}
+	/* the parse ends here; what the parser says of the cut-off text is only an echo */
+	struct S_parse *p = src->ctxt->_private;
+	p->stopped = 1;
+	p->errors++;
+	xmlStopParser(src->ctxt);
+	return -1;
+}
+
+static xmlDocPtr S_parse(const char *name, struct S_src *src, const char *const *element_only,
+	struct diags *d)
+{
 	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
 	if (ctxt == NULL) {
 		diag_emit_text(d, D_XML_SYNTAX, name, 0, 0, "cannot create an XML parser");
 		return NULL;
 	}
-	struct S_parse p = {.name = name, .d = d};
+	struct S_parse p = {.name = name, .d = d, .element_only = element_only};
+	src->ctxt = ctxt;
 	ctxt->_private = &p;
 	ctxt->sax->serror = S_parse_error;
 	ctxt->sax->internalSubset = S_internal_subset;
 	ctxt->sax->reference = S_entity_ref;
 	ctxt->sax->startElementNs = S_start_element;
+	ctxt->sax->characters = S_characters;
+	ctxt->sax->ignorableWhitespace = S_characters;
 	ctxt->vctxt.error = NULL;
 	ctxt->vctxt.warning = NULL;
-	int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
-	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, name, NULL, opts);
+	int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+		XML_PARSE_COMPACT;
+	/* What xmlCtxtReadIO does, less its reset of the handlers set above. */
+	xmlDocPtr doc = NULL;
+	xmlParserInputBufferPtr in = xmlParserInputBufferCreateIO(S_src_read, NULL, src,
+		XML_CHAR_ENCODING_NONE);
+	xmlParserInputPtr stream = in ? xmlNewIOInputStream(ctxt, in, XML_CHAR_ENCODING_NONE) : NULL;
+	if (stream == NULL) {
+		xmlFreeParserInputBuffer(in);
+		p.errors++;
+		diag_emit_text(d, D_XML_SYNTAX, name, 0, 0, "cannot create an XML parser");
+	} else {
+		inputPush(ctxt, stream);
+		xmlCtxtUseOptions(ctxt, opts);
+		stream->filename = (char *)xmlStrdup((const xmlChar *)name);
+		xmlParseDocument(ctxt);
+		doc = ctxt->myDoc;
+		ctxt->myDoc = NULL;
+	}
+	if (src->toobig)
+		diag_emit(d, D_READ_TOOBIG, name, 0, 0, XMLREAD_MAX_BYTES);
+	else if (src->err)
+		diag_emit(d, D_READ_OPEN, name, 0, 0, strerror(src->err));
 	int bad = p.errors > 0 || !ctxt->wellFormed || doc == NULL;
 	if (doc != NULL && (doc->intSubset != NULL || doc->extSubset != NULL) && !p.doctype) {
 		diag_emit(d, D_XML_DOCTYPE, name, 1, 0);
@@ -216,7 +295,22 @@ xmlDocPtr xmlread_memory(const char *name, const char *data, size_t len, struct 
 	return doc;
 }
 
-xmlDocPtr xmlread_file(const char *path, struct diags *d)
+xmlDocPtr xmlread_memory(const char *name, const char *data, size_t len,
+	const char *const *element_only, struct diags *d)
+{
+	if (len == 0) {
+		diag_emit(d, D_READ_EMPTY, name, 0, 0);
+		return NULL;
+	}
+	if (len > XMLREAD_MAX_BYTES) {
+		diag_emit(d, D_READ_TOOBIG, name, 0, 0, XMLREAD_MAX_BYTES);
+		return NULL;
+	}
+	struct S_src src = {.fd = -1, .mem = data, .len = len};
+	return S_parse(name, &src, element_only, d);
+}
+
+xmlDocPtr xmlread_file(const char *path, const char *const *element_only, struct diags *d)
 {
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
@@ -234,39 +328,27 @@ xmlDocPtr xmlread_file(const char *path, struct diags *d)
 		close(fd);
 		return NULL;
 	}
-	/* Room for a byte more than the file's size: reading it tells the end of a file of
-	 * exactly the limit from a file that grew past it while being read. */
-	size_t cap = (size_t)st.st_size + 1, len = 0;
-	char *data = xmalloc(cap + 1);
-	for (;;) {
-		if (len == cap) {
-			if (len > XMLREAD_MAX_BYTES) {
-				diag_emit(d, D_READ_TOOBIG, path, 0, 0, XMLREAD_MAX_BYTES);
-				free(data);
-				close(fd);
-				return NULL;
-			}
-			cap = cap < 2048 ? 4096 : cap * 2;
-			if (cap > XMLREAD_MAX_BYTES + 1)
-				cap = XMLREAD_MAX_BYTES + 1;
-			data = xrealloc(data, cap + 1);
-		}
-		ssize_t r = read(fd, data + len, cap - len);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
+	/* An empty file is told by a first read of nothing (its size may have changed). */
+	char first;
+	ssize_t r;
+	while ((r = read(fd, &first, 1)) < 0 && errno == EINTR)
+		;
+	if (r <= 0) {
+		if (r < 0)
 			diag_emit(d, D_READ_OPEN, path, 0, 0, strerror(errno));
-			free(data);
-			close(fd);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
+		else
+			diag_emit(d, D_READ_EMPTY, path, 0, 0);
+		close(fd);
+		return NULL;
 	}
+	if (lseek(fd, 0, SEEK_SET) != 0) {
+		diag_emit(d, D_READ_OPEN, path, 0, 0, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	struct S_src src = {.fd = fd};
+	xmlDocPtr doc = S_parse(path, &src, element_only, d);
 	close(fd);
-	xmlDocPtr doc = xmlread_memory(path, data, len, d);
-	free(data);
 	return doc;
 }
 

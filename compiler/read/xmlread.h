@@ -16,10 +16,14 @@
 
 /* Reads and parses the file at path: no DOCTYPE, no entities, no network, no external
  * loads, true line numbers. Returns NULL (with diagnostics) when the file cannot be read or
- * is not well formed. The caller frees the result with xmlFreeDoc. */
-xmlDocPtr xmlread_file(const char *path, struct diags *d);
+ * is not well formed. The caller frees the result with xmlFreeDoc. element_only (NULL, or a
+ * list of names ending with NULL) names elements whose content is elements only: white
+ * space directly inside them is not kept (a long source has a hundred thousand such
+ * runs, each a node). */
+xmlDocPtr xmlread_file(const char *path, const char *const *element_only, struct diags *d);
 /* Same for bytes already in memory; name is used in diagnostics. */
-xmlDocPtr xmlread_memory(const char *name, const char *data, size_t len, struct diags *d);
+xmlDocPtr xmlread_memory(const char *name, const char *data, size_t len,
+	const char *const *element_only, struct diags *d);
 
 /* Validates doc against the RELAX NG schema given as text. Returns 1 if valid. */
 int xmlread_validate(xmlDocPtr doc, const char *name, const unsigned char *schema,

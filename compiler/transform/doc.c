@@ -51,8 +51,10 @@ static void S_detach(struct doc *d, struct doc_node *n)
 		n->anchor = arena_strdup(&d->arena, n->anchor);
 		n->target = arena_strdup(&d->arena, n->target);
 		n->lang = arena_strdup(&d->arena, n->lang);
-		n->date = arena_strdup(&d->arena, n->date);
-		n->date_end = arena_strdup(&d->arena, n->date_end);
+		if (n->type != DOC_IMAGE) { /* (its width and size share their room) */
+			n->date = arena_strdup(&d->arena, n->date);
+			n->date_end = arena_strdup(&d->arena, n->date_end);
+		}
 		S_detach(d, n->first);
 	}
 }
@@ -171,7 +173,7 @@ static void S_dump(const struct doc_node *n, int depth, FILE *out)
 		fputs(" generated", out);
 	if (n->type == DOC_IMAGE)
 		fprintf(out, " %dx%d width=%.2f", n->px_w, n->px_h, n->width);
-	if (n->date)
+	else if (n->date)
 		fprintf(out, " date=%s%s%s", n->date, n->date_end ? ".." : "", n->date_end ? n->date_end : "");
 	if (n->line)
 		fprintf(out, " @%d", n->line);

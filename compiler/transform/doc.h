@@ -47,7 +47,6 @@ enum doc_flag {
 };
 
 struct doc_node {
-	enum doc_type type;
 	struct doc_node *parent, *first, *last, *next;
 	const char *text;   /* DOC_TEXT */
 	const char *cls;    /* style class for blocks */
@@ -55,12 +54,19 @@ struct doc_node {
 	const char *anchor; /* a target other nodes link to */
 	const char *target; /* link target: URI (LINK) or anchor (XREF, NOTEREF, CITE) */
 	const char *lang;   /* xml:lang of the span or block, NULL: inherited */
-	int level;          /* section level */
-	int flags;
+	union {             /* (a long document has a million nodes: the rare fields share room) */
+		struct {
+			double width;   /* DOC_IMAGE: part of the measure it takes (0..1) */
+			int px_w, px_h; /* DOC_IMAGE: size in pixels */
+		};
+		struct {
+			const char *date, *date_end; /* DOC_ITEM of a DOC_TIMELINE: ISO dates */
+		};
+	};
+	enum doc_type type : 8;
+	unsigned level : 8; /* section level */
+	unsigned flags : 16;
 	int line;           /* source line that produced it (0: none) */
-	double width;       /* DOC_IMAGE: part of the measure it takes (0..1) */
-	int px_w, px_h;     /* DOC_IMAGE: size in pixels */
-	const char *date, *date_end; /* timeline items: ISO dates */
 };
 
 /* The tree owns all its memory in one arena. */

@@ -16,6 +16,7 @@ struct S_xf {
 	const struct xf_options *opt;
 	long as_of;          /* date key of the snapshot's day, 0: none */
 	int cite_count;
+	long consumed;
 };
 
 #define S_is xmlread_is
@@ -456,95 +457,111 @@ static struct doc_node *S_para(struct S_xf *x, struct doc_node *parent, const ch
 	return p;
 }
 
-static void S_blocks(struct S_xf *x, struct doc_node *parent, xmlNodePtr n)
+static void S_block(struct S_xf *x, struct doc_node *parent, xmlNodePtr c)
 {
 	struct doc *d = x->d;
-	for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next) {
-		int line = S_line(c);
-		if (S_is(c, "p")) {
-			struct doc_node *p = S_para(x, parent, "body", line);
-			p->lang = S_lang(x, c);
-			S_inline_children(x, p, c);
-		} else if (S_is(c, "list")) {
-			struct doc_node *l = doc_add(d, parent, DOC_LIST, line);
-			const char *ord = S_attr(x, c, "ordered");
-			int ordered = ord && (strcmp(ord, "true") == 0 || strcmp(ord, "1") == 0);
-			if (ordered)
-				l->flags |= DOC_ORDERED;
-			int k = 0;
-			for (xmlNodePtr i = c->children; i; i = i->next) {
-				if (!S_is(i, "item"))
-					continue;
-				struct doc_node *it = doc_add(d, l, DOC_ITEM, S_line(i));
-				it->cls = "item";
-				it->label = ordered ? arena_printf(&d->arena, "%d.", ++k) : "\u2022";
-				S_inline_children(x, it, i);
-			}
-		} else if (S_is(c, "table")) {
-			struct doc_node *t = doc_add(d, parent, DOC_TABLE, line);
-			for (xmlNodePtr r = c->children; r; r = r->next) {
-				if (S_is(r, "caption")) {
-					S_inline_children(x, S_para(x, t, "caption", S_line(r)), r);
-				} else if (S_is(r, "row")) {
-					struct doc_node *row = doc_add(d, t, DOC_ROW, S_line(r));
-					const char *h = S_attr(x, r, "header");
-					if (h && (strcmp(h, "true") == 0 || strcmp(h, "1") == 0))
-						row->flags |= DOC_HEADER;
-					for (xmlNodePtr cl = r->children; cl; cl = cl->next) {
-						if (!S_is(cl, "cell"))
-							continue;
-						struct doc_node *cell = doc_add(d, row, DOC_CELL, S_line(cl));
-						cell->cls = (row->flags & DOC_HEADER) ? "th" : "cell";
-						const char *al = S_attr(x, cl, "align");
-						if (al && strcmp(al, "right") == 0)
-							cell->flags |= DOC_ALIGN_RIGHT;
-						else if (al && strcmp(al, "center") == 0)
-							cell->flags |= DOC_ALIGN_CENTER;
-						S_inline_children(x, cell, cl);
-					}
-				}
-			}
-		} else if (S_is(c, "image")) {
-			const struct model_image *im = model_image(x->m, c);
-			if (im == NULL)
+	int line = S_line(c);
+	if (S_is(c, "p")) {
+		struct doc_node *p = S_para(x, parent, "body", line);
+		p->lang = S_lang(x, c);
+		S_inline_children(x, p, c);
+	} else if (S_is(c, "list")) {
+		struct doc_node *l = doc_add(d, parent, DOC_LIST, line);
+		const char *ord = S_attr(x, c, "ordered");
+		int ordered = ord && (strcmp(ord, "true") == 0 || strcmp(ord, "1") == 0);
+		if (ordered)
+			l->flags |= DOC_ORDERED;
+		int k = 0;
+		for (xmlNodePtr i = c->children; i; i = i->next) {
+			if (!S_is(i, "item"))
 				continue;
-			struct doc_node *g = doc_add(d, parent, DOC_IMAGE, line);
-			/* only the file's name: the tree and its dumps carry no path of this machine */
-			g->target = arena_strdup(&d->arena, im->path);
-			g->px_w = im->w;
-			g->px_h = im->h;
-			const char *w = S_attr(x, c, "width");
-			g->width = w ? atof(w) / 100.0 : 1.0;
-			for (xmlNodePtr k = c->children; k; k = k->next)
-				if (S_is(k, "caption"))
-					S_inline_children(x, g, k);
-		} else if (S_is(c, "quote")) {
-			struct doc_node *q = doc_add(d, parent, DOC_QUOTE, line);
-			q->lang = S_lang(x, c);
-			for (xmlNodePtr p = c->children; p; p = p->next)
-				if (S_is(p, "p"))
-					S_inline_children(x, S_para(x, q, "quote", S_line(p)), p);
-			const char *by = S_attr(x, c, "by"), *date = S_attr(x, c, "date");
-			const char *ref = S_attr(x, c, "ref");
-			if (by || date || ref) {
-				struct doc_node *a = S_para(x, q, "attribution", line);
-				a->flags |= DOC_GENERATED;
-				struct buf b = {0};
-				buf_puts(&b, "\u2014\u00A0");
-				if (by)
-					buf_puts(&b, model_actor(x->m, by)->name);
-				if (date)
-					buf_printf(&b, "%s%s", by ? ", " : "", S_date(x, date));
-				S_gen_text(x, a, b.data);
-				buf_free(&b);
-				if (ref) {
-					S_gen_text(x, a, " ");
-					struct doc_node *ci = doc_add(d, a, DOC_CITE, line);
-					ci->target = arena_printf(&d->arena, "ref-%s", ref);
-					ci->label = arena_printf(&d->arena, "[%d]", model_reference(x->m, ref)->number);
-					ci->flags |= DOC_GENERATED;
+			struct doc_node *it = doc_add(d, l, DOC_ITEM, S_line(i));
+			it->cls = "item";
+			it->label = ordered ? arena_printf(&d->arena, "%d.", ++k) : "\u2022";
+			S_inline_children(x, it, i);
+		}
+	} else if (S_is(c, "table")) {
+		struct doc_node *t = doc_add(d, parent, DOC_TABLE, line);
+		for (xmlNodePtr r = c->children; r; r = r->next) {
+			if (S_is(r, "caption")) {
+				S_inline_children(x, S_para(x, t, "caption", S_line(r)), r);
+			} else if (S_is(r, "row")) {
+				struct doc_node *row = doc_add(d, t, DOC_ROW, S_line(r));
+				const char *h = S_attr(x, r, "header");
+				if (h && (strcmp(h, "true") == 0 || strcmp(h, "1") == 0))
+					row->flags |= DOC_HEADER;
+				for (xmlNodePtr cl = r->children; cl; cl = cl->next) {
+					if (!S_is(cl, "cell"))
+						continue;
+					struct doc_node *cell = doc_add(d, row, DOC_CELL, S_line(cl));
+					cell->cls = (row->flags & DOC_HEADER) ? "th" : "cell";
+					const char *al = S_attr(x, cl, "align");
+					if (al && strcmp(al, "right") == 0)
+						cell->flags |= DOC_ALIGN_RIGHT;
+					else if (al && strcmp(al, "center") == 0)
+						cell->flags |= DOC_ALIGN_CENTER;
+					S_inline_children(x, cell, cl);
 				}
 			}
+		}
+	} else if (S_is(c, "image")) {
+		const struct model_image *im = model_image(x->m, c);
+		if (im == NULL)
+			return;
+		struct doc_node *g = doc_add(d, parent, DOC_IMAGE, line);
+		/* only the file's name: the tree and its dumps carry no path of this machine */
+		g->target = arena_strdup(&d->arena, im->path);
+		g->px_w = im->w;
+		g->px_h = im->h;
+		const char *w = S_attr(x, c, "width");
+		g->width = w ? atof(w) / 100.0 : 1.0;
+		for (xmlNodePtr k = c->children; k; k = k->next)
+			if (S_is(k, "caption"))
+				S_inline_children(x, g, k);
+	} else if (S_is(c, "quote")) {
+		struct doc_node *q = doc_add(d, parent, DOC_QUOTE, line);
+		q->lang = S_lang(x, c);
+		for (xmlNodePtr p = c->children; p; p = p->next)
+			if (S_is(p, "p"))
+				S_inline_children(x, S_para(x, q, "quote", S_line(p)), p);
+		const char *by = S_attr(x, c, "by"), *date = S_attr(x, c, "date");
+		const char *ref = S_attr(x, c, "ref");
+		if (by || date || ref) {
+			struct doc_node *a = S_para(x, q, "attribution", line);
+			a->flags |= DOC_GENERATED;
+			struct buf b = {0};
+			buf_puts(&b, "\u2014\u00A0");
+			if (by)
+				buf_puts(&b, model_actor(x->m, by)->name);
+			if (date)
+				buf_printf(&b, "%s%s", by ? ", " : "", S_date(x, date));
+			S_gen_text(x, a, b.data);
+			buf_free(&b);
+			if (ref) {
+				S_gen_text(x, a, " ");
+				struct doc_node *ci = doc_add(d, a, DOC_CITE, line);
+				ci->target = arena_printf(&d->arena, "ref-%s", ref);
+				ci->label = arena_printf(&d->arena, "[%d]", model_reference(x->m, ref)->number);
+				ci->flags |= DOC_GENERATED;
+			}
+		}
+	}
+}
+
+/* The block children of n, in order; with consume, each is freed once it is made. */
+static void S_blocks(struct S_xf *x, struct doc_node *parent, xmlNodePtr n)
+{
+	for (xmlNodePtr c = n ? n->children : NULL, next; c; c = next) {
+		next = c->next;
+		S_block(x, parent, c);
+		if (x->opt && x->opt->consume && (c->type == XML_TEXT_NODE || S_is(c, "p") ||
+			S_is(c, "list") || S_is(c, "table") || S_is(c, "image") || S_is(c, "quote"))) {
+			xmlUnlinkNode(c);
+			xmlFreeNode(c);
+			/* the freed elements lie between ones still in use: their pages go back
+			 * to the system now and then, or the tree would grow beside them */
+			if (++x->consumed % 2048 == 0)
+				mem_release();
 		}
 	}
 }

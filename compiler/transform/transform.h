@@ -13,6 +13,10 @@ struct xf_options {
 	const char **topics; /* a topic report: only items tagged with one of these */
 	int ntopics;
 	const char *as_of;   /* a dated snapshot: the situation at the end of this day (ISO) */
+	int consume;         /* the model's last use: free the source's block elements (p, list,
+	                      * table, image, quote) once they are nodes of the tree, so that the
+	                      * source's XML tree shrinks as the document tree grows. The model
+	                      * may then only be freed. */
 };
 
 /* Builds the briefing, a topic report or a dated snapshot (or both) as opt asks. The tree

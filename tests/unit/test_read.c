@@ -197,7 +197,7 @@ static void test_external_entity_never_loaded(void)
 	/* Even with no DOCTYPE check, the entity loader refuses: try XInclude-like loads. */
 	const char *src = "<?xml version=\"1.0\"?>\n<!DOCTYPE d SYSTEM \"file:///etc/passwd\">\n<d/>";
 	struct diags d = {0};
-	xmlDocPtr doc = xmlread_memory("e.xml", src, strlen(src), &d);
+	xmlDocPtr doc = xmlread_memory("e.xml", src, strlen(src), NULL, &d);
 	CHECK(doc == NULL);
 	CHECK(d.errors >= 1);
 	diag_free(&d);
@@ -295,7 +295,106 @@ static void test_typographic_ties(void)
 	free(src);
 }
 
+/* White space directly inside an element-only element is not kept; inside any other (mixed
+ * content, or a name not listed) it is. */
+static void test_element_only_blanks(void)
+{
+	const char *src = "<a>\n  <b> <i>x</i> <i>y</i> </b>\n  <c>  </c>\n</a>";
+	static const char *const only[] = {"a", "c", NULL};
+	struct diags d = {0};
+	xmlDocPtr doc = xmlread_memory("b.xml", src, strlen(src), only, &d);
+	CHECK(doc != NULL);
+	if (doc != NULL) {
+		xmlNodePtr a = xmlDocGetRootElement(doc);
+		int texts = 0;
+		for (xmlNodePtr c = a->children; c; c = c->next)
+			texts += c->type == XML_TEXT_NODE;
+		CHECK_MSG(texts == 0, "%d blank text nodes kept in an element-only element", texts);
+		xmlNodePtr b = a->children, c = b ? b->next : NULL;
+		CHECK(b != NULL && xmlStrEqual(b->name, (const xmlChar *)"b"));
+		xmlChar *t = b ? xmlNodeGetContent(b) : NULL;
+		CHECK_MSG(t && strcmp((const char *)t, " x y ") == 0, "mixed content became '%s'",
+			t ? (const char *)t : "(null)");
+		xmlFree(t);
+		CHECK(c != NULL && c->children == NULL); /* <c>  </c>: listed, so empty */
+		xmlFreeDoc(doc);
+	}
+	/* without a list, every blank is kept */
+	doc = xmlread_memory("b.xml", src, strlen(src), NULL, &d);
+	CHECK(doc != NULL && xmlDocGetRootElement(doc)->children->type == XML_TEXT_NODE);
+	xmlFreeDoc(doc);
+	CHECK(d.n == 0);
+	diag_free(&d);
+}
+
+/* The file reader (a chunk at a time) and the memory reader give the same tree. */
+static void test_file_equals_memory(void)
+{
+	size_t len = 0;
+	char *src = file_slurp("sources/nagorno-karabakh-2020.xml", &len);
+	CHECK(src != NULL);
+	if (src == NULL)
+		return;
+	struct diags d = {0};
+	xmlDocPtr a = xmlread_file("sources/nagorno-karabakh-2020.xml", NULL, &d);
+	xmlDocPtr b = xmlread_memory("m.xml", src, len, NULL, &d);
+	CHECK(a != NULL && b != NULL);
+	if (a != NULL && b != NULL) {
+		xmlChar *x = NULL, *y = NULL;
+		int nx = 0, ny = 0;
+		xmlDocDumpMemory(a, &x, &nx);
+		xmlDocDumpMemory(b, &y, &ny);
+		CHECK_MSG(nx > 1000 && nx == ny && memcmp(x, y, (size_t)nx) == 0,
+			"the trees differ (%d and %d bytes)", nx, ny);
+		xmlFree(x);
+		xmlFree(y);
+	}
+	xmlFreeDoc(a);
+	xmlFreeDoc(b);
+	CHECK(d.n == 0);
+	diag_free(&d);
+	free(src);
+}
+
+/* A transform that frees the source's blocks as it goes (the model's last use) makes the
+ * same tree as one that leaves them, for the full briefing and a topic report. */
+static void test_consuming_transform(void)
+{
+	const char *topics[] = {"pow"};
+	for (int k = 0; k < 2; k++) {
+		char *dump[2] = {NULL, NULL};
+		for (int consume = 0; consume < 2; consume++) {
+			struct diags d = {0};
+			struct model *m = model_load("sources/nagorno-karabakh-2020.xml", &d);
+			CHECK(m != NULL);
+			if (m == NULL)
+				return;
+			struct xf_options xo = {.consume = consume};
+			if (k == 1) {
+				xo.topics = topics;
+				xo.ntopics = 1;
+			}
+			struct doc *doc = xf_briefing(m, &xo);
+			doc_detach(doc);
+			model_free(m);
+			size_t n = 0;
+			FILE *f = open_memstream(&dump[consume], &n);
+			doc_dump(doc, f);
+			fclose(f);
+			doc_free(doc);
+			diag_free(&d);
+		}
+		CHECK_MSG(strlen(dump[0]) > 1000 && strcmp(dump[0], dump[1]) == 0,
+			"report %d: the consuming transform made another tree", k);
+		free(dump[0]);
+		free(dump[1]);
+	}
+}
+
 const struct unit_test read_tests[] = {
+	{"element_only_blanks", test_element_only_blanks},
+	{"file_equals_memory", test_file_equals_memory},
+	{"consuming_transform", test_consuming_transform},
 	{"minimal_is_valid", test_minimal_is_valid},
 	{"model_contents", test_model_contents},
 	{"not_well_formed", test_not_well_formed},

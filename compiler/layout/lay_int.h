@@ -223,8 +223,9 @@ void lay_pages_span(struct lay_ctx *st);
 void lay_pages_finish(struct lay_ctx *st);
 /* Hands pages [st->sunk, upto) to the sink and frees their boxes (nothing with no sink). */
 void lay_pages_sink(struct lay_ctx *st, int upto);
-/* Hands the late boxes (added to pages already handed over) to the sink, page by page. */
-void lay_pages_sink_late(struct lay_ctx *st);
+/* Hands page i's late boxes (added after the page was handed over: contents numbers, running
+ * heads) to the sink and frees them (nothing with no sink). */
+void lay_pages_sink_late(struct lay_ctx *st, int i);
 void lay_anchor_add(struct lay_ctx *st, const char *name, int page, double y_from_top);
 int lay_new_page(struct lay_ctx *st);
 void lay_row_emit(struct lay_ctx *st, struct lay_table *t, int row, double x_left, double top);

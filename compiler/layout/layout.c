@@ -926,6 +926,7 @@ static void S_running_heads(struct lay_ctx *st, const struct doc *doc)
 			S_running(st, s->header, "header", s->header_offset, doc, pg, shown);
 		S_running(st, s->footer, "footer",
 			s->page_h - s->footer_offset - style_block(s, "footer")->leading, doc, pg, shown);
+		lay_pages_sink_late(st, pg); /* the page is complete */
 	}
 }
 
@@ -955,8 +956,7 @@ static struct layout *S_run(const struct doc *doc, const struct style *s, struct
 	lay_pages_sink(&st, L->npages);
 	/* late material: the contents' page numbers, the running heads (which may count pages) */
 	S_toc_fill(&st);
-	S_running_heads(&st, doc);
-	lay_pages_sink_late(&st);
+	S_running_heads(&st, doc); /* (hands each page's late material on as it is made) */
 	if (st.nwarned > LAY_MAX_CHAR_WARNINGS)
 		diag_emit(d, D_GLYPH_MORE, file, 0, 0, st.nwarned - LAY_MAX_CHAR_WARNINGS);
 	free(st.warned);

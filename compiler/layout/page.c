@@ -554,13 +554,13 @@ void lay_pages_sink(struct lay_ctx *st, int upto)
 	}
 }
 
-void lay_pages_sink_late(struct lay_ctx *st)
+void lay_pages_sink_late(struct lay_ctx *st, int i)
 {
-	for (int i = 0; st->sink != NULL && i < st->L->npages; i++) {
-		if (st->L->pages[i].nboxes > 0)
-			st->sink->page(st->sink->ctx, st->L, i, 1);
-		S_page_drop(st, &st->L->pages[i]);
-	}
+	if (st->sink == NULL)
+		return;
+	if (st->L->pages[i].nboxes > 0)
+		st->sink->page(st->sink->ctx, st->L, i, 1);
+	S_page_drop(st, &st->L->pages[i]);
 }
 
 /* Spanning material (a heading across both columns) waits until the column material after

@@ -36,15 +36,15 @@ static char *S_stem(const char *path)
 	return xstrndup(base, n);
 }
 
-/* Writes DIR/NAME.EXT atomically (the bytes of data, or what read gives) and prints its path
+/* Writes DIR/NAME.EXT atomically (the bytes of data, or what write puts) and prints its path
  * on out (when not NULL). */
 static int S_write_any(struct diags *d, const char *dir, const char *name, const char *ext,
-	const void *data, size_t len, out_reader read, void *ctx, FILE *out)
+	const void *data, size_t len, out_writer write, void *ctx, FILE *out)
 {
 	char msg[512];
 	struct buf path = {0};
 	buf_printf(&path, "%s/%s.%s", dir, name, ext);
-	int rc = read != NULL ? out_write_atomic_from(path.data, read, ctx, msg, sizeof msg)
+	int rc = write != NULL ? out_write_atomic_with(path.data, write, ctx, msg, sizeof msg)
 		: out_write_atomic(path.data, data, len, msg, sizeof msg);
 	if (rc != 0)
 		diag_emit(d, D_OUT_WRITE, NULL, 0, 0, msg);
@@ -61,11 +61,11 @@ static int S_write(struct diags *d, const char *dir, const char *name, const cha
 	return S_write_any(d, dir, name, ext, data, len, NULL, NULL, out);
 }
 
-/* The same, with the bytes from a reader (the PDF, straight from libharu's stream). */
-static int S_write_from(struct diags *d, const char *dir, const char *name, const char *ext,
-	out_reader read, void *ctx, FILE *out)
+/* The same, with the bytes a writer puts (the PDF, saved by libharu into the file). */
+static int S_write_with(struct diags *d, const char *dir, const char *name, const char *ext,
+	out_writer write, void *ctx, FILE *out)
 {
-	return S_write_any(d, dir, name, ext, NULL, 0, read, ctx, out);
+	return S_write_any(d, dir, name, ext, NULL, 0, write, ctx, out);
 }
 
 static int S_worst(int a, int b)
@@ -220,7 +220,7 @@ static int S_run_job(struct S_loaded *ld, const struct drv_options *o,
 		if (code == EXIT_OK && po != NULL) {
 			if (pdf_finish(po, l) != 0)
 				code = EXIT_IO;
-			else if (S_write_from(d, j->dir, j->name, "pdf", pdf_read, po,
+			else if (S_write_with(d, j->dir, j->name, "pdf", pdf_write, po,
 				o->quiet ? NULL : out) != 0)
 				code = EXIT_IO;
 		}

@@ -196,6 +196,16 @@ def briefing_deterministic(ctx):
     check(open(c, "rb").read() == open(d, "rb").read(), "two builds with SOURCE_DATE_EPOCH differ")
     r = run(["pdfinfo", c], text=True)
     check("2023" in r.stdout, "SOURCE_DATE_EPOCH 1700000000 (2023) not used as the date")
+    # the page spool (a temporary file) or, without one, memory: the same file; and no
+    # temporary is left in TMPDIR
+    spool = ctx.tmp("det-spool")
+    os.makedirs(spool, exist_ok=True)
+    e, _ = build_briefing(ctx, ctx.tmp("det-e"), env=dict(os.environ, TMPDIR=spool))
+    check(open(a, "rb").read() == open(e, "rb").read(), "a build with TMPDIR set differs")
+    check(os.listdir(spool) == [], f"left in TMPDIR: {os.listdir(spool)}")
+    f, _ = build_briefing(ctx, ctx.tmp("det-f"),
+                          env=dict(os.environ, TMPDIR=os.path.join(spool, "missing")))
+    check(open(a, "rb").read() == open(f, "rb").read(), "a build without a page spool differs")
 
 
 @test

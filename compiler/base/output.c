@@ -12,11 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A source of the bytes to write: a buffer, or a reader called until it gives 0 bytes. */
+/* A source of the bytes to write: a buffer, or a writer that puts them into the file. */
 struct S_src {
 	const char *data;
 	size_t len;
-	out_reader read;
+	out_writer write;
 	void *ctx;
 };
 
@@ -39,26 +39,11 @@ int out_write_fd(int fd, const void *data, size_t len)
 /* Writes all of the source to fd; 0, or -1 with errno set. */
 static int S_write_all(int fd, const struct S_src *src)
 {
-	if (src->read == NULL) {
+	if (src->write == NULL) {
 		if (out_write_fd(fd, src->data, src->len) != 0)
 			return -1;
-	} else {
-		char chunk[65536];
-		if (src->read(src->ctx, NULL, 0) < 0) { /* from the beginning */
-			errno = EIO;
-			return -1;
-		}
-		for (;;) {
-			long n = src->read(src->ctx, chunk, sizeof chunk);
-			if (n < 0) {
-				errno = EIO;
-				return -1;
-			}
-			if (n == 0)
-				break;
-			if (out_write_fd(fd, chunk, (size_t)n) != 0)
-				return -1;
-		}
+	} else if (src->write(src->ctx, fd) != 0) {
+		return -1;
 	}
 	/* Output files are readable by everyone, like any file the user would write. */
 	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0)
@@ -179,7 +164,7 @@ static int S_atomic(const char *path, const struct S_src *src, char *err, size_t
 	rc = S_write_unnamed(path, dir, src);
 #endif
 	if (rc == 1)
-		rc = S_write_named(path, src); /* (a reader starts again from the beginning) */
+		rc = S_write_named(path, src); /* (a writer writes it all again) */
 	if (rc != 0)
 		snprintf(err, errsize, "%s: %s", path, strerror(errno));
 	else
@@ -194,9 +179,10 @@ int out_write_atomic(const char *path, const void *data, size_t len, char *err, 
 	return S_atomic(path, &src, err, errsize);
 }
 
-int out_write_atomic_from(const char *path, out_reader read, void *ctx, char *err, size_t errsize)
+int out_write_atomic_with(const char *path, out_writer write, void *ctx, char *err,
+	size_t errsize)
 {
-	struct S_src src = {.read = read, .ctx = ctx};
+	struct S_src src = {.write = write, .ctx = ctx};
 	return S_atomic(path, &src, err, errsize);
 }
 

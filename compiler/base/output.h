@@ -9,11 +9,12 @@
  * written into err (errsize bytes). Returns 0 on success. */
 int out_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errsize);
 
-/* A reader gives the next bytes into buf (at most cap), 0 at the end, -1 on failure; called
- * with buf NULL it starts again from the beginning. */
-typedef long (*out_reader)(void *ctx, void *buf, size_t cap);
-/* out_write_atomic with the bytes from a reader, so that they need not be in one buffer. */
-int out_write_atomic_from(const char *path, out_reader read, void *ctx, char *err, size_t errsize);
+/* A writer writes all of its bytes into fd (0, or -1 with errno set); it may be called again,
+ * for another fd, and must then write the same bytes. */
+typedef int (*out_writer)(void *ctx, int fd);
+/* out_write_atomic with the bytes a writer gives, so that they need not be in memory at all. */
+int out_write_atomic_with(const char *path, out_writer write, void *ctx, char *err,
+	size_t errsize);
 
 /* Writes all of data to fd (again after EINTR and short writes); 0, or -1 with errno set. */
 int out_write_fd(int fd, const void *data, size_t len);

@@ -1,6 +1,7 @@
 /* render_pdf.c: writes laid-out pages as a PDF with libharu (fonts embedded, UTF-8). */
 #define _GNU_SOURCE /* memfd_create */
 #include "render_pdf.h"
+#include "../base/output.h"
 #include "../base/util.h"
 #include "../read/image.h"
 
@@ -15,6 +16,7 @@
 
 #include <zlib.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -272,8 +274,105 @@ struct pdf_out {
 	z_stream z;
 	int z_ready;
 	int failed;
-	int saved; /* pdf_finish succeeded: pdf_read gives the file */
+	int finished; /* pdf_finish succeeded: pdf_write may save the file */
+	int spool_fd;    /* the page spool: a temporary file (-1: the streams stay in memory) */
+	off_t spool_len;
+	int spool_err;   /* errno of a failed write to it */
+	struct arena spooled; /* struct S_spooled, one per content stream */
 };
+
+/* ---- the page spool ----
+ * A finished page's content stream (deflated) is appended to an unnamed temporary file and
+ * libharu is given a reader of its bytes there, which it calls when it saves the file: a
+ * long document's pages wait on disk, not in memory. Without a temporary file (no TMPDIR,
+ * /tmp unwritable) the streams stay in memory, as libharu's own. */
+struct S_spooled {
+	int fd;
+	off_t off;
+	HPDF_UINT len, pos;
+};
+
+static int S_spool_open(void)
+{
+	const char *dir = getenv("TMPDIR");
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	int fd = -1;
+#ifdef O_TMPFILE
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+#endif
+	if (fd < 0) {
+		struct buf b = {0};
+		buf_printf(&b, "%s/briefc-spool-XXXXXX", dir);
+		fd = mkstemp(b.data);
+		if (fd >= 0) {
+			unlink(b.data);
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+		}
+		buf_free(&b);
+	}
+	return fd;
+}
+
+static HPDF_STATUS S_spool_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *size)
+{
+	struct S_spooled *sp = s->attr;
+	HPDF_UINT want = *size < sp->len - sp->pos ? *size : sp->len - sp->pos, got = 0;
+	while (got < want) {
+		ssize_t r = pread(sp->fd, ptr + got, want - got, sp->off + (off_t)(sp->pos + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			*size = 0;
+			return HPDF_SetError(s->error, HPDF_FILE_IO_ERROR, r < 0 ? (HPDF_STATUS)errno : 0);
+		}
+		got += (HPDF_UINT)r;
+	}
+	sp->pos += got;
+	*size = got;
+	return sp->pos == sp->len ? HPDF_STREAM_EOF : HPDF_OK;
+}
+
+static HPDF_STATUS S_spool_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+	struct S_spooled *sp = s->attr;
+	long at = mode == HPDF_SEEK_SET ? pos : mode == HPDF_SEEK_CUR ? (long)sp->pos + pos
+		: (long)sp->len + pos;
+	if (at < 0 || at > (long)sp->len)
+		return HPDF_SetError(s->error, HPDF_STREAM_EOF, 0);
+	sp->pos = (HPDF_UINT)at;
+	return HPDF_OK;
+}
+
+static HPDF_INT32 S_spool_tell(HPDF_Stream s)
+{
+	return (HPDF_INT32)((struct S_spooled *)s->attr)->pos;
+}
+
+static HPDF_UINT32 S_spool_size(HPDF_Stream s)
+{
+	return ((struct S_spooled *)s->attr)->len;
+}
+
+/* A stream of libharu's holding data: in the spool, or else in memory. NULL on failure. */
+static HPDF_Stream S_stream_of(struct pdf_out *o, const char *data, size_t len)
+{
+	if (o->spool_fd >= 0) {
+		if (out_write_fd(o->spool_fd, data, len) != 0) {
+			o->spool_err = errno;
+			return NULL;
+		}
+		struct S_spooled *sp = arena_alloc(&o->spooled, sizeof *sp);
+		*sp = (struct S_spooled){.fd = o->spool_fd, .off = o->spool_len, .len = (HPDF_UINT)len};
+		o->spool_len += (off_t)len;
+		return HPDF_CallbackReader_New(o->pdf->mmgr, S_spool_read, S_spool_seek, S_spool_tell,
+			S_spool_size, sp);
+	}
+	HPDF_Stream s = HPDF_MemStream_New(o->pdf->mmgr, (HPDF_UINT)(len ? len : 1));
+	if (s != NULL && HPDF_Stream_Write(s, (const HPDF_BYTE *)data, (HPDF_UINT)len) != HPDF_OK)
+		return NULL; /* (libharu frees it with the document) */
+	return s;
+}
 
 static void S_add_utf8(hb_set_t *set, const char *s)
 {
@@ -329,6 +428,7 @@ struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *fi
 	struct diags *d)
 {
 	struct pdf_out *o = xcalloc(1, sizeof *o);
+	o->spool_fd = -1;
 	o->f = f;
 	o->file = file;
 	o->d = d;
@@ -373,6 +473,7 @@ struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *fi
 		o->z_ready = 1;
 	else
 		o->failed = 1;
+	o->spool_fd = S_spool_open();
 	return o;
 }
 
@@ -487,8 +588,8 @@ static void S_annot(struct pdf_out *o, HPDF_Page page, char *body)
 }
 
 /* Deflates o->ops into a content stream of the page and names its filter. The stream's
- * memory is replaced by one block of the compressed size (libharu's grows by 4 KiB, which
- * a page's few hundred compressed bytes of running head would mostly waste). */
+ * data goes to the spool (or else to one block of the compressed size: libharu's grows by
+ * 4 KiB, which a page's few hundred compressed bytes of running head would mostly waste). */
 static void S_put_stream(struct pdf_out *o, HPDF_Page page, HPDF_Dict contents)
 {
 	if (!o->z_ready || deflateReset(&o->z) != Z_OK) {
@@ -510,9 +611,8 @@ static void S_put_stream(struct pdf_out *o, HPDF_Page page, HPDF_Dict contents)
 		}
 		buf_put(&o->zout, chunk, sizeof chunk - o->z.avail_out);
 	} while (zr != Z_STREAM_END);
-	HPDF_Stream s = HPDF_MemStream_New(o->pdf->mmgr, (HPDF_UINT)(o->zout.len ? o->zout.len : 1));
-	if (s == NULL || HPDF_Stream_Write(s, (const HPDF_BYTE *)o->zout.data,
-		(HPDF_UINT)o->zout.len) != HPDF_OK) {
+	HPDF_Stream s = S_stream_of(o, o->zout.data, o->zout.len);
+	if (s == NULL) {
 		o->failed = 1;
 		return;
 	}
@@ -715,27 +815,85 @@ int pdf_finish(struct pdf_out *o, const struct layout *l)
 		HPDF_AddPageLabel(pdf, 0, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, NULL);
 	HPDF_AddPageLabel(pdf, (HPDF_UINT)l->body_page, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
 	int rc = -1;
-	if (!o->failed && o->st.error == 0 && HPDF_SaveToStream(pdf) == HPDF_OK && o->st.error == 0)
+	if (o->spool_err != 0)
+		diag_emit(o->d, D_OUT_WRITE, NULL, 0, 0, strerror(o->spool_err));
+	else if (!o->failed && o->st.error == 0)
 		rc = 0;
 	else
 		diag_emit(o->d, D_PDF_LIB, o->file, 0, 0, (unsigned long)o->st.error,
 			(unsigned long)o->st.detail);
-	o->saved = rc == 0;
+	o->finished = rc == 0;
 	return rc;
 }
 
-long pdf_read(void *ctx, void *buf, size_t cap)
+/* libharu's writes (most of a few bytes) gathered into blocks for the file */
+struct S_sink {
+	int fd;
+	int err; /* errno of a failed write */
+	size_t n;
+	char buf[65536];
+};
+
+static int S_sink_flush(struct S_sink *k)
+{
+	if (k->err == 0 && k->n > 0 && out_write_fd(k->fd, k->buf, k->n) != 0)
+		k->err = errno;
+	k->n = 0;
+	return k->err == 0 ? 0 : -1;
+}
+
+static HPDF_STATUS S_put_fd(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT size)
+{
+	struct S_sink *k = s->attr;
+	while (size > 0) {
+		if (k->n == sizeof k->buf && S_sink_flush(k) != 0)
+			return HPDF_SetError(s->error, HPDF_FILE_IO_ERROR, (HPDF_STATUS)k->err);
+		size_t take = sizeof k->buf - k->n < size ? sizeof k->buf - k->n : size;
+		memcpy(k->buf + k->n, ptr, take);
+		k->n += take;
+		ptr += take;
+		size -= (HPDF_UINT)take;
+	}
+	return HPDF_OK;
+}
+
+int pdf_write(void *ctx, int fd)
 {
 	struct pdf_out *o = ctx;
-	if (!o->saved)
+	if (!o->finished) {
+		errno = EINVAL;
 		return -1;
-	if (buf == NULL)
-		return HPDF_ResetStream(o->pdf) == HPDF_OK ? 0 : -1;
-	HPDF_UINT32 got = cap > 0x40000000 ? 0x40000000 : (HPDF_UINT32)cap;
-	HPDF_STATUS r = HPDF_ReadFromStream(o->pdf, buf, &got);
-	if (r != HPDF_OK && r != HPDF_STREAM_EOF)
+	}
+	/* libharu saves into the document's stream: it becomes a writer to fd (libharu frees
+	 * the one it had, or the last writer, with the document; their data is nothing) */
+	struct S_sink *k = xmalloc(sizeof *k);
+	k->fd = fd;
+	k->err = 0;
+	k->n = 0;
+	HPDF_Stream w = HPDF_CallbackWriter_New(o->pdf->mmgr, S_put_fd, k);
+	if (w == NULL) {
+		free(k);
+		errno = ENOMEM;
 		return -1;
-	return (long)got;
+	}
+	if (o->pdf->stream != NULL)
+		HPDF_Stream_Free(o->pdf->stream);
+	o->pdf->stream = w;
+	HPDF_STATUS r = HPDF_SaveToStream(o->pdf);
+	w->attr = NULL;
+	int err = S_sink_flush(k) == 0 ? 0 : k->err;
+	free(k);
+	if (r == HPDF_OK && o->st.error == 0 && err == 0)
+		return 0;
+	if (err == 0) {
+		diag_emit(o->d, D_PDF_LIB, o->file, 0, 0, (unsigned long)o->st.error,
+			(unsigned long)o->st.detail);
+		err = EIO;
+	}
+	HPDF_ResetError(o->pdf);
+	o->st.error = 0;
+	errno = err;
+	return -1;
 }
 
 void pdf_free(struct pdf_out *o)
@@ -767,6 +925,9 @@ void pdf_free(struct pdf_out *o)
 	free(o->subset_fd);
 	free(o->subset_missed);
 	hb_set_destroy(o->charset);
+	if (o->spool_fd >= 0)
+		close(o->spool_fd);
+	arena_free(&o->spooled);
 	if (o->z_ready)
 		deflateEnd(&o->z);
 	free(o);

@@ -9,8 +9,8 @@
 #include "../transform/doc.h"
 
 /* A PDF being written page by page: the layout's sink (struct lay_sink with pdf_page). Each
- * page's content is drawn and compressed when the layout hands it over, so only libharu's
- * small page objects stay in memory until the end. */
+ * page's content is drawn, compressed and put in a temporary file (the spool) when the
+ * layout hands it over, so only libharu's small page objects stay in memory until the end. */
 struct pdf_out;
 
 /* Starts a PDF for doc; NULL (with a diagnostic against file) when libharu cannot start. */
@@ -18,12 +18,13 @@ struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *fi
 	struct diags *d);
 /* The sink's callback: draws page p of l (late: material added to a page drawn before). */
 void pdf_page(void *ctx, const struct layout *l, int p, int late);
-/* Adds the links, outline, page labels and information once the layout is done, and saves
- * the file in memory (libharu's stream). Returns 0, or reports a diagnostic and returns -1. */
+/* Adds the links, outline, page labels and information once the layout is done. Returns 0,
+ * or reports a diagnostic and returns -1. */
 int pdf_finish(struct pdf_out *o, const struct layout *l);
-/* After pdf_finish: the file's next bytes into buf (an out_reader: 0 at the end, -1 on
- * failure; buf NULL starts again), so that it is written out without another copy. */
-long pdf_read(void *o, void *buf, size_t cap);
+/* After pdf_finish: saves the file into fd (an out_writer: 0, or -1 with errno set; it may
+ * be called again, for another fd). The finished pages' contents are read back from the
+ * spool as the file is written, so the whole file is never in memory. */
+int pdf_write(void *o, int fd);
 void pdf_free(struct pdf_out *o);
 
 #endif

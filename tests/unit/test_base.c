@@ -1,6 +1,7 @@
 /* test_base.c: unit tests of the shared helpers: UTF-8, dates, diagnostics, arenas, output. */
 #include "unit.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -203,51 +204,52 @@ static void test_buf_fixed(void)
 
 /* A reader of n bytes of a pattern, in pieces of odd sizes; fails at fail_at when >= 0. */
 struct S_pat {
-	long n, pos, fail_at;
-	int rewinds;
+	long n, fail_at; /* bytes to write; fail after this many (-1: never) */
+	int calls;
 };
 
-static long S_pat_read(void *ctx, void *buf, size_t cap)
+/* Writes the pattern in uneven pieces, as libharu does. */
+static int S_pat_write(void *ctx, int fd)
 {
 	struct S_pat *p = ctx;
-	if (buf == NULL) {
-		p->pos = 0;
-		p->rewinds++;
-		return 0;
+	p->calls++;
+	char piece[9973];
+	for (long pos = 0; pos < p->n;) {
+		if (p->fail_at >= 0 && pos >= p->fail_at) {
+			errno = ENOSPC;
+			return -1;
+		}
+		long k = p->n - pos < (long)sizeof piece ? p->n - pos : (long)sizeof piece;
+		for (long i = 0; i < k; i++)
+			piece[i] = (char)('a' + (pos + i) % 26);
+		if (out_write_fd(fd, piece, (size_t)k) != 0)
+			return -1;
+		pos += k;
 	}
-	if (p->fail_at >= 0 && p->pos >= p->fail_at)
-		return -1;
-	long k = p->n - p->pos;
-	if (k > 9973)
-		k = 9973;
-	if ((size_t)k > cap)
-		k = (long)cap;
-	for (long i = 0; i < k; i++)
-		((char *)buf)[i] = (char)('a' + (p->pos + i) % 26);
-	p->pos += k;
-	return k;
+	return 0;
 }
 
-static void test_atomic_write_from_reader(void)
+static void test_atomic_write_with_writer(void)
 {
 	char dir[] = "/tmp/briefc-unit-XXXXXX";
 	CHECK(mkdtemp(dir) != NULL);
 	char path[256], err[256];
 	snprintf(path, sizeof path, "%s/out.pdf", dir);
 	struct S_pat p = {.n = 200000, .fail_at = -1};
-	CHECK(out_write_atomic_from(path, S_pat_read, &p, err, sizeof err) == 0);
-	CHECK(p.rewinds >= 1);
+	CHECK(out_write_atomic_with(path, S_pat_write, &p, err, sizeof err) == 0);
+	CHECK(p.calls >= 1);
 	size_t len = 0;
 	char *data = file_slurp(path, &len);
 	CHECK(data != NULL && len == 200000);
 	int same = data != NULL;
 	for (size_t i = 0; same && i < len; i++)
 		same = data[i] == (char)('a' + i % 26);
-	CHECK_MSG(same, "the file is not what the reader gave");
+	CHECK_MSG(same, "the file is not what the writer wrote");
 	free(data);
-	/* a reader failing half way: an error, and the earlier file intact */
+	/* a writer failing half way: an error naming the cause, and the earlier file intact */
 	struct S_pat bad = {.n = 500000, .fail_at = 100000};
-	CHECK(out_write_atomic_from(path, S_pat_read, &bad, err, sizeof err) != 0);
+	CHECK(out_write_atomic_with(path, S_pat_write, &bad, err, sizeof err) != 0);
+	CHECK_MSG(strstr(err, strerror(ENOSPC)) != NULL, "message: %s", err);
 	struct stat st;
 	CHECK(stat(path, &st) == 0 && st.st_size == 200000);
 	unlink(path);
@@ -286,7 +288,7 @@ static void test_bmap(void)
 
 const struct unit_test base_tests[] = {
 	{"bmap", test_bmap},
-	{"atomic_write_from_reader", test_atomic_write_from_reader},
+	{"atomic_write_with_writer", test_atomic_write_with_writer},
 	{"buf_fixed", test_buf_fixed},
 	{"sha256_vectors", test_sha256_vectors},
 	{"date_days", test_date_days},

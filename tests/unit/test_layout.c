@@ -1,9 +1,12 @@
 /* test_layout.c: unit tests of line breaking, font metrics and page layout. */
 #include "unit.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <hpdf.h>
 
@@ -681,6 +684,19 @@ static void test_subset_guard(void)
 	for (int i = 0; o && i < l->npages; i++)
 		pdf_page(o, l, i, 0);
 	CHECK(o && pdf_finish(o, l) == 0);
+	/* the file is saved into a descriptor: whole into a file, an error on a full device */
+	FILE *tf = tmpfile();
+	CHECK(tf != NULL && o && pdf_write(o, fileno(tf)) == 0);
+	char head[8] = {0};
+	CHECK(tf && pread(fileno(tf), head, 5, 0) == 5 && memcmp(head, "%PDF-", 5) == 0);
+	if (tf)
+		fclose(tf);
+	int full = open("/dev/full", O_WRONLY | O_CLOEXEC);
+	if (full >= 0 && o) {
+		errno = 0;
+		CHECK(pdf_write(o, full) == -1 && errno == ENOSPC);
+		close(full);
+	}
 	pdf_free(o);
 	CHECK_MSG(d.n == before, "a clean layout gave %zu diagnostics", d.n - before);
 	/* a box with a character the document never had (Cyrillic Zhe) */

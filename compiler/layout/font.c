@@ -141,12 +141,20 @@ void font_close(struct fonts *f)
 	free(f->faces);
 	free(f->style_faces);
 	bmap_free(&f->kern_memo, free);
+	hyph_close(f->hyph);
 	if (f->hb_buffer)
 		hb_buffer_destroy(f->hb_buffer);
 	free(f->fallback);
 	if (f->fc_config)
 		FcConfigDestroy(f->fc_config);
 	free(f);
+}
+
+struct hyph *font_hyphenator(struct fonts *f)
+{
+	if (f->hyph == NULL)
+		f->hyph = hyph_open(NULL);
+	return f->hyph;
 }
 
 int font_face(struct fonts *f, int font, int bold, int italic)

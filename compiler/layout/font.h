@@ -7,6 +7,7 @@
 #include "../base/diag.h"
 #include "../base/util.h"
 #include "../read/style.h"
+#include "hyphen.h"
 
 /* A face: one font file (family × weight × slant). Layout and the PDF renderer use the same
  * file, so measured and drawn widths agree. */
@@ -31,6 +32,7 @@ struct fonts {
 	struct style *style;
 	void *hb_buffer;    /* hb_buffer_t, reused for every shaping */
 	struct bmap kern_memo; /* (face, word) -> struct font_kerning */
+	struct hyph *hyph;     /* the hyphenation patterns and their memo (font_hyphenator) */
 };
 
 /* A memoised shaping: the adjustments of a word's ncp code points (ncp 0: not kerned one to
@@ -57,6 +59,10 @@ int font_cover(struct fonts *f, int face, uint32_t cp);
  * stay one to one). Fills at most max entries; returns the number of code points, or 0 when
  * the text cannot be kerned one to one (then there is no adjustment). */
 int font_kerns(struct fonts *f, int face, const char *s, size_t n, double *dx, int max);
+/* The hyphenator that goes with these fonts, made on first use: like the kerning memo it
+ * lasts as long as the fonts, so that the patterns are read once for every report and
+ * layout pass of a run, not once each. */
+struct hyph *font_hyphenator(struct fonts *f);
 /* Width of UTF-8 text set entirely in one face, in points, kerning not included. */
 double font_text_width(struct fonts *f, int face, double size, const char *s, size_t n);
 

@@ -947,7 +947,7 @@ static struct layout *S_run(const struct doc *doc, const struct style *s, struct
 	st.col_gap = s->column_gap;
 	st.col_w = (st.right - st.left - (st.ncols - 1) * st.col_gap) / st.ncols;
 	st.doc_lang = doc->lang ? doc->lang : "en";
-	st.hy = s->hyphenate ? hyph_open(NULL) : NULL;
+	st.hy = s->hyphenate ? font_hyphenator(f) : NULL; /* (the fonts own it) */
 	lay_pages_start(&st);
 	S_blocks(&st, doc->root, doc);
 	lay_pages_finish(&st);
@@ -960,7 +960,6 @@ static struct layout *S_run(const struct doc *doc, const struct style *s, struct
 	if (st.nwarned > LAY_MAX_CHAR_WARNINGS)
 		diag_emit(d, D_GLYPH_MORE, file, 0, 0, st.nwarned - LAY_MAX_CHAR_WARNINGS);
 	free(st.warned);
-	hyph_close(st.hy);
 	for (int i = 0; i < st.nnotes; i++) {
 		if (st.notes[i].done)
 			continue;

@@ -384,3 +384,30 @@ def pages_fonts_are_subsets(ctx):
     for word in ["Հայաստանի", "Azərbaycan", "Российская", "საქართველო", "Lachin"]:
         check(word in text, f"'{word}' does not extract")
     check(all("+" in f for f in files), "a font without a subset tag")
+
+
+@test
+def pages_cid_to_gid_maps(ctx):
+    """Each CID font's CIDToGIDMap (deflated by briefc as runs, not by libharu) decodes to
+    libharu's 65,535 two-byte entries (CIDs 0 to 65,534) that give the letters the text uses
+    distinct glyphs, and no glyph to a character no subset holds."""
+    need("qpdf")
+    out = ctx.tmp("gidmap")
+    pdf = build_pdf(ctx, SOURCE, "briefing", out)
+    objs = qpdf_json(pdf)["qpdf"][1]
+    maps = []
+    for key, o in objs.items():
+        v = o.get("value") if isinstance(o, dict) else None
+        if isinstance(v, dict) and v.get("/Subtype") == "/CIDFontType2" and "/CIDToGIDMap" in v:
+            maps.append(v["/CIDToGIDMap"])
+    check(len(maps) >= 3, f"{len(maps)} CID fonts with a CIDToGIDMap")
+    for ref in maps:
+        num = int(str(ref).split()[0])
+        r = run(["qpdf", f"--show-object={num}", "--filtered-stream-data", pdf], capture_output=True)
+        check(r.returncode == 0, f"object {num}: qpdf: {r.stderr[-300:]}")
+        data = r.stdout
+        check(len(data) == 131070, f"object {num}: {len(data)} bytes, not 65,535 entries")
+        gid = lambda cp: int.from_bytes(data[2 * cp:2 * cp + 2], "big")
+        letters = [gid(ord(c)) for c in "abcdefghijklmnopqrstuvwxyz"]
+        check(all(letters) and len(set(letters)) == 26, f"object {num}: a-z map to {letters}")
+        check(gid(0x4E00) == 0, f"object {num}: a CJK character has glyph {gid(0x4E00)}")

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <hpdf.h>
+#include <hpdf_font.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 
@@ -529,6 +530,60 @@ static const char *S_subset(struct pdf_out *o, int face, char *buf, size_t n)
 
 /* The face's libharu font, loaded (embedded as a subset, with the identity ToUnicode) the
  * first time a page draws it: the order of first use is the layout's, so deterministic. */
+/* libharu writes a stream's Filter from its own compression flags, which would compress the
+ * data again: streams deflated here name their filter through this hook instead. */
+static HPDF_STATUS S_write_flate(HPDF_Dict dict, HPDF_Stream stream)
+{
+	(void)dict;
+	return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/* A CID font's CIDToGIDMap is 65,536 two-byte entries, nearly all zero; libharu would
+ * deflate it at its default level when saving, a tenth of a short briefing's time. It is
+ * deflated here at once, as runs (Z_RLE: a few bytes of output for the zeros), and its
+ * dictionary is taken out of the font's hands (libharu sets the filter of the map it
+ * knows when it writes the font). */
+static void S_deflate_gid_map(struct pdf_out *o, HPDF_Font font)
+{
+	HPDF_FontAttr fa = font->attr; /* (the Type 0 font keeps its descendant's map) */
+	HPDF_Dict map = fa ? fa->map_stream : NULL;
+	if (map == NULL || map->stream == NULL || map->stream->type != HPDF_STREAM_MEMORY)
+		return;
+	HPDF_UINT32 n = HPDF_Stream_Size(map->stream);
+	unsigned char *raw = xmalloc(n ? n : 1);
+	HPDF_UINT got = n;
+	z_stream z = {0};
+	struct buf out = {0};
+	int ok = HPDF_Stream_Seek(map->stream, 0, HPDF_SEEK_SET) == HPDF_OK;
+	HPDF_STATUS r = ok ? HPDF_Stream_Read(map->stream, raw, &got) : HPDF_OK;
+	ok = ok && (r == HPDF_OK || r == HPDF_STREAM_EOF) && got == n &&
+		deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15, 9, Z_RLE) == Z_OK;
+	if (ok) {
+		z.next_in = raw;
+		z.avail_in = (uInt)n;
+		int zr;
+		do {
+			char chunk[16384];
+			z.next_out = (Bytef *)chunk;
+			z.avail_out = sizeof chunk;
+			zr = deflate(&z, Z_FINISH);
+			buf_put(&out, chunk, sizeof chunk - z.avail_out);
+		} while (zr == Z_OK || zr == Z_BUF_ERROR);
+		ok = zr == Z_STREAM_END;
+		deflateEnd(&z);
+	}
+	HPDF_Stream s = ok ? S_stream_of(o, out.data, out.len) : NULL;
+	if (s != NULL) {
+		HPDF_Stream_Free(map->stream);
+		map->stream = s;
+		map->filter = HPDF_STREAM_FILTER_NONE;
+		map->write_fn = S_write_flate;
+		fa->map_stream = NULL;
+	}
+	buf_free(&out);
+	free(raw);
+}
+
 static HPDF_Font S_font(struct pdf_out *o, int face)
 {
 	if (face < 0 || face >= o->f->nfaces)
@@ -545,16 +600,9 @@ static HPDF_Font S_font(struct pdf_out *o, int face)
 		HPDF_Dict tu = S_identity_tounicode(o->pdf);
 		if (tu != NULL)
 			HPDF_Dict_Add(font, "ToUnicode", tu);
+		S_deflate_gid_map(o, font);
 	}
 	return o->fonts[face] = font;
-}
-
-/* libharu writes a stream's Filter from its own compression flags, which would compress the
- * data again: streams deflated here name their filter through this hook instead. */
-static HPDF_STATUS S_write_flate(HPDF_Dict dict, HPDF_Stream stream)
-{
-	(void)dict;
-	return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
 }
 
 /* A link annotation written from one string (its dictionary's body, kept in o->annots):

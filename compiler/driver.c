@@ -290,10 +290,12 @@ static void S_worker(struct S_loaded *ld, const struct drv_options *o, struct S_
  * loaded inputs (copy on write) and keep their caches (kerning, hyphenation, glyph widths)
  * from one report to the next; each takes the next job when it is free. What each job
  * prints is shown in job order, so the output of a parallel run equals the serial one.
- * Returns the worst exit code. With release, the caller needs the model no more: a single
- * report frees it once its tree is made. */
+ * Returns the worst exit code (each job's into job_codes, when not NULL; done, when not
+ * NULL, is called as each job's code is known). With release, the caller needs the model
+ * no more: a single report frees it once its tree is made. */
 static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S_job *jobs,
-	int n, FILE *out, FILE *err, int release)
+	int n, FILE *out, FILE *err, int release, int *job_codes, void (*done)(void *, int),
+	void *done_ctx)
 {
 	int width = o->jobs > 0 ? o->jobs : S_cpus();
 	int code = EXIT_OK;
@@ -304,8 +306,12 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 	if (width <= 1) {
 		for (int i = 0; i < n; i++) {
 			struct diags d = {0};
-			int c = S_run_job(ld, o, &jobs[i], &d, out, release && n == 1);
-			code = S_worst(code, S_finish(&d, err, c));
+			int c = S_finish(&d, err, S_run_job(ld, o, &jobs[i], &d, out, release && n == 1));
+			if (job_codes != NULL)
+				job_codes[i] = c;
+			if (done != NULL)
+				done(done_ctx, i);
+			code = S_worst(code, c);
 		}
 		return code;
 	}
@@ -419,6 +425,10 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 					codes[rec.job] = rec.code;
 					buf_put(&outs[rec.job], p, rec.nout);
 					buf_put(&errs[rec.job], p + rec.nout, rec.nerr);
+					if (job_codes != NULL)
+						job_codes[rec.job] = rec.code;
+					if (done != NULL)
+						done(done_ctx, rec.job);
 				}
 				at += sizeof rec + rec.nout + rec.nerr;
 			}
@@ -449,6 +459,10 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 			fprintf(err, "briefc: error: the worker for %s ended abnormally%s\n", jobs[i].name,
 				abnormal ? "" : " (no result)");
 			codes[i] = EXIT_IO;
+			if (job_codes != NULL)
+				job_codes[i] = EXIT_IO;
+			if (done != NULL)
+				done(done_ctx, i);
 		}
 		code = S_worst(code, codes[i]);
 		buf_free(&outs[i]);
@@ -542,7 +556,7 @@ int drv_build(const struct drv_options *o, FILE *out, FILE *err)
 		S_unload(&ld);
 		return S_usage(err, "--dump makes one report: not with --all-topics or several dates%s%s", "", "");
 	}
-	code = S_worst(code, S_run_jobs(&ld, o, jobs, n, out, err, 1));
+	code = S_worst(code, S_run_jobs(&ld, o, jobs, n, out, err, 1, NULL, NULL, NULL));
 	S_free_jobs(jobs, n);
 	S_unload(&ld);
 	return code;
@@ -779,6 +793,126 @@ static void S_changes(const char *old, const char *new, struct buf *list)
 	}
 }
 
+/* Publishes a dated snapshot whose reports are in tmpdir (c: the worst exit code of its
+ * jobs): writes its manifest and renames the directory into place, or reports why not.
+ * Returns the date's exit code. */
+static int S_publish(const struct drv_options *o, const char *root, const char *stem,
+	const char *date, const char *tmpdir, int c, FILE *out, FILE *err)
+{
+	struct buf final = {0}, tmp = {0};
+	buf_printf(&final, "%s/%s/%s", root, stem, date);
+	buf_puts(&tmp, tmpdir);
+	char msg[512];
+	int code = EXIT_OK;
+	struct buf man = {0};
+	if (c == EXIT_OK && S_manifest(tmp.data, o, date, &man) != 0)
+		c = EXIT_IO;
+	if (c != EXIT_OK) {
+		S_rmtree(tmp.data);
+		buf_free(&man);
+		buf_free(&final);
+		buf_free(&tmp);
+		return c;
+	}
+	struct buf mpath = {0};
+	buf_printf(&mpath, "%s/manifest.json", tmp.data);
+	int wrote = out_write_atomic(mpath.data, man.data, man.len, msg, sizeof msg);
+	buf_free(&mpath);
+	struct buf oldm = {0};
+	buf_printf(&oldm, "%s/manifest.json", final.data);
+	char *old = file_slurp(oldm.data, NULL);
+	buf_free(&oldm);
+	struct stat st;
+	int exists = stat(final.data, &st) == 0;
+	if (wrote != 0) {
+		fprintf(err, "briefc: error: %s\n", msg);
+		S_rmtree(tmp.data);
+		code = EXIT_IO;
+	} else if (exists && old != NULL && strcmp(old, man.data) == 0) {
+		/* the same inputs give the same bytes: nothing to write */
+		S_rmtree(tmp.data);
+		fprintf(out, "%s: unchanged\n", final.data);
+	} else if (exists && !o->replace) {
+		struct buf list = {0};
+		if (old != NULL)
+			S_changes(old, man.data, &list);
+		fprintf(err, "%s: error: this snapshot exists and would change (%s); "
+			"use --replace to replace it\n", final.data,
+			list.data ? list.data : "its manifest is missing");
+		buf_free(&list);
+		S_rmtree(tmp.data);
+		code = S_worst(code, EXIT_INVALID);
+	} else {
+		/* publish the whole directory at once */
+		struct buf aside = {0};
+		buf_printf(&aside, "%s/%s/.%s.old-%ld", root, stem, date, (long)getpid());
+		if (exists && rename(final.data, aside.data) != 0) {
+			fprintf(err, "briefc: error: %s: %s\n", final.data, strerror(errno));
+			S_rmtree(tmp.data);
+			code = EXIT_IO;
+		} else if (rename(tmp.data, final.data) != 0) {
+			fprintf(err, "briefc: error: %s: %s\n", final.data, strerror(errno));
+			if (exists)
+				rename(aside.data, final.data);
+			S_rmtree(tmp.data);
+			code = EXIT_IO;
+		} else {
+			if (exists)
+				S_rmtree(aside.data);
+			fprintf(out, "%s%s\n", final.data, exists ? ": replaced" : "");
+		}
+		buf_free(&aside);
+	}
+	free(old);
+	buf_free(&man);
+	buf_free(&final);
+	buf_free(&tmp);
+	return code;
+}
+
+/* The archive's progress: each date is published once all of its reports are made, in date
+ * order, while the workers go on with the later dates; what publishing prints waits in
+ * memory and is printed, date by date, after the reports' own messages. */
+struct S_archive {
+	const struct drv_options *o;
+	const char *root, *stem;
+	const int *date_of, *first, *codes;
+	int *left;       /* per date: its reports not yet made */
+	char **tmps;
+	int ndates, next; /* dates published so far */
+	int code;
+	char **outs, **errs;
+	size_t *nouts, *nerrs;
+};
+
+static void S_job_done(void *ctx, int job)
+{
+	struct S_archive *a = ctx;
+	int i = 0;
+	while (i + 1 < a->ndates && a->first[i + 1] <= job)
+		i++;
+	a->left[i]--;
+	for (; a->next < a->ndates && a->left[a->next] == 0; a->next++) {
+		int k = a->next, c = EXIT_OK;
+		for (int j = a->first[k]; j < a->first[k + 1]; j++)
+			c = S_worst(c, a->codes[j]);
+		FILE *out = open_memstream(&a->outs[k], &a->nouts[k]);
+		FILE *err = open_memstream(&a->errs[k], &a->nerrs[k]);
+		if (out == NULL || err == NULL) {
+			c = EXIT_IO;
+			S_rmtree(a->tmps[k]);
+		} else {
+			c = S_publish(a->o, a->root, a->stem, a->o->dates[a->date_of[k]], a->tmps[k], c,
+				out, err);
+		}
+		if (out != NULL)
+			fclose(out);
+		if (err != NULL)
+			fclose(err);
+		a->code = S_worst(a->code, c);
+	}
+}
+
 int drv_archive(const struct drv_options *o, FILE *out, FILE *err)
 {
 	if (o->ndates == 0)
@@ -797,101 +931,79 @@ int drv_archive(const struct drv_options *o, FILE *out, FILE *err)
 	}
 	char *stem = S_stem(o->source);
 	const char *root = o->outdir ? o->outdir : "output/archive";
+	/* every report of every date (PDF and .tex) into the date's staging directory, all in
+	 * one run of the workers, so that they keep their caches from date to date */
+	struct drv_options jo = *o;
+	jo.all_topics = 1;
+	jo.ntopics = 0;
+	jo.ndates = 1;
+	jo.shard_n = 0;
+	jo.pdf = jo.tex = 1;
+	jo.quiet = 1;
+	jo.dump = DUMP_NONE;
+	int ndates = 0, njobs = 0;
+	int *date_of = xmalloc((size_t)o->ndates * sizeof *date_of); /* planned date -> k */
+	int *first = xmalloc((size_t)(o->ndates + 1) * sizeof *first); /* its first job */
+	char **tmps = xcalloc((size_t)o->ndates, sizeof *tmps);
+	struct S_job *jobs = NULL;
 	for (int k = 0; k < o->ndates; k++) {
 		if (o->shard_n > 0 && k % o->shard_n != o->shard_i - 1)
 			continue;
-		const char *date = o->dates[k];
-		struct buf final = {0}, tmp = {0};
-		buf_printf(&final, "%s/%s/%s", root, stem, date);
-		buf_printf(&tmp, "%s/%s/.%s.tmp-%ld", root, stem, date, (long)getpid());
+		struct buf tmp = {0};
+		buf_printf(&tmp, "%s/%s/.%s.tmp-%ld", root, stem, o->dates[k], (long)getpid());
 		char msg[512];
 		S_rmtree(tmp.data);
 		if (out_mkdirs(tmp.data, msg, sizeof msg) != 0) {
 			fprintf(err, "briefc: error: %s\n", msg);
 			code = EXIT_IO;
-			buf_free(&final);
 			buf_free(&tmp);
 			break;
 		}
-		/* every report of the date, PDF and .tex, into the staging directory */
-		struct drv_options jo = *o;
-		jo.all_topics = 1;
-		jo.ntopics = 0;
 		jo.dates = &o->dates[k];
-		jo.ndates = 1;
-		jo.shard_n = 0;
-		jo.pdf = jo.tex = 1;
-		jo.quiet = 1;
-		jo.dump = DUMP_NONE;
 		int n;
-		struct S_job *jobs = S_plan(&jo, ld.m, tmp.data, &n);
-		int c = S_run_jobs(&ld, &jo, jobs, n, out, err, 0);
-		S_free_jobs(jobs, n);
-		struct buf man = {0};
-		if (c == EXIT_OK && S_manifest(tmp.data, o, date, &man) != 0)
-			c = EXIT_IO;
-		if (c != EXIT_OK) {
-			S_rmtree(tmp.data);
-			code = S_worst(code, c);
-			buf_free(&man);
-			buf_free(&final);
-			buf_free(&tmp);
-			continue;
-		}
-		struct buf mpath = {0};
-		buf_printf(&mpath, "%s/manifest.json", tmp.data);
-		int wrote = out_write_atomic(mpath.data, man.data, man.len, msg, sizeof msg);
-		buf_free(&mpath);
-		struct buf oldm = {0};
-		buf_printf(&oldm, "%s/manifest.json", final.data);
-		char *old = file_slurp(oldm.data, NULL);
-		buf_free(&oldm);
-		struct stat st;
-		int exists = stat(final.data, &st) == 0;
-		if (wrote != 0) {
-			fprintf(err, "briefc: error: %s\n", msg);
-			S_rmtree(tmp.data);
-			code = EXIT_IO;
-		} else if (exists && old != NULL && strcmp(old, man.data) == 0) {
-			/* the same inputs give the same bytes: nothing to write */
-			S_rmtree(tmp.data);
-			fprintf(out, "%s: unchanged\n", final.data);
-		} else if (exists && !o->replace) {
-			struct buf list = {0};
-			if (old != NULL)
-				S_changes(old, man.data, &list);
-			fprintf(err, "%s: error: this snapshot exists and would change (%s); "
-				"use --replace to replace it\n", final.data,
-				list.data ? list.data : "its manifest is missing");
-			buf_free(&list);
-			S_rmtree(tmp.data);
-			code = S_worst(code, EXIT_INVALID);
-		} else {
-			/* publish the whole directory at once */
-			struct buf aside = {0};
-			buf_printf(&aside, "%s/%s/.%s.old-%ld", root, stem, date, (long)getpid());
-			if (exists && rename(final.data, aside.data) != 0) {
-				fprintf(err, "briefc: error: %s: %s\n", final.data, strerror(errno));
-				S_rmtree(tmp.data);
-				code = EXIT_IO;
-			} else if (rename(tmp.data, final.data) != 0) {
-				fprintf(err, "briefc: error: %s: %s\n", final.data, strerror(errno));
-				if (exists)
-					rename(aside.data, final.data);
-				S_rmtree(tmp.data);
-				code = EXIT_IO;
-			} else {
-				if (exists)
-					S_rmtree(aside.data);
-				fprintf(out, "%s%s\n", final.data, exists ? ": replaced" : "");
-			}
-			buf_free(&aside);
-		}
-		free(old);
-		buf_free(&man);
-		buf_free(&final);
-		buf_free(&tmp);
+		struct S_job *dj = S_plan(&jo, ld.m, tmp.data, &n);
+		jobs = xrealloc(jobs, (size_t)(njobs + n) * sizeof *jobs);
+		memcpy(jobs + njobs, dj, (size_t)n * sizeof *jobs);
+		free(dj); /* (its jobs' strings now belong to jobs) */
+		date_of[ndates] = k;
+		first[ndates] = njobs;
+		tmps[ndates++] = tmp.data;
+		njobs += n;
 	}
+	first[ndates] = njobs;
+	int *codes = xmalloc((size_t)(njobs ? njobs : 1) * sizeof *codes);
+	struct S_archive arc = {.o = o, .root = root, .stem = stem, .date_of = date_of,
+		.first = first, .codes = codes, .tmps = tmps, .ndates = ndates};
+	arc.left = xcalloc((size_t)(ndates ? ndates : 1), sizeof *arc.left);
+	arc.outs = xcalloc((size_t)(ndates ? ndates : 1), sizeof *arc.outs);
+	arc.errs = xcalloc((size_t)(ndates ? ndates : 1), sizeof *arc.errs);
+	arc.nouts = xcalloc((size_t)(ndates ? ndates : 1), sizeof *arc.nouts);
+	arc.nerrs = xcalloc((size_t)(ndates ? ndates : 1), sizeof *arc.nerrs);
+	for (int i = 0; i < ndates; i++)
+		arc.left[i] = first[i + 1] - first[i];
+	if (njobs > 0)
+		S_run_jobs(&ld, &jo, jobs, njobs, out, err, 0, codes, S_job_done, &arc);
+	S_free_jobs(jobs, njobs);
+	code = S_worst(code, arc.code);
+	for (int i = 0; i < ndates; i++) {
+		if (arc.outs[i] != NULL)
+			fwrite(arc.outs[i], 1, arc.nouts[i], out);
+		if (arc.errs[i] != NULL)
+			fwrite(arc.errs[i], 1, arc.nerrs[i], err);
+		free(arc.outs[i]);
+		free(arc.errs[i]);
+	}
+	free(arc.left);
+	free(arc.outs);
+	free(arc.errs);
+	free(arc.nouts);
+	free(arc.nerrs);
+	for (int i = 0; i < ndates; i++)
+		free(tmps[i]);
+	free(tmps);
+	free(codes);
+	free(first);
+	free(date_of);
 	free(stem);
 	S_unload(&ld);
 	return code;

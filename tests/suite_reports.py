@@ -254,6 +254,28 @@ def reports_archive(ctx):
     check(r.returncode == 0, r.stderr)
     dates = sorted(d for d in os.listdir(os.path.join(root, "nk")))
     check(dates == ["2020-11-30", "2020-12-30", "2021-01-11", "2021-01-30", "2021-02-28"], f"series: {dates}")
+    # one pool of workers for the whole series, each date published as its reports are made:
+    # one worker and two give the same files and say the same, also when a date fails (a
+    # snapshot there already, with other contents)
+    said = {}
+    for jobs in ("1", "2"):
+        r2 = ctx.tmp(f"archive-j{jobs}")
+        os.makedirs(os.path.join(r2, "nk", "2020-12-30"))
+        with open(os.path.join(r2, "nk", "2020-12-30", "manifest.json"), "w") as f:
+            f.write("{}\n")
+        r = run([ctx.briefc, "archive", src, "--every", "month", "--from", "2020-11-30", "--to",
+                 "2021-02-28", "--out", r2, "--jobs", jobs], text=True, timeout=900)
+        said[jobs] = (r.returncode, r.stdout.replace(r2, "ROOT"), r.stderr.replace(r2, "ROOT"))
+        check(r.returncode == 1, f"--jobs {jobs}: exit {r.returncode}: {r.stderr}")
+        check("2020-12-30: error: this snapshot exists and would change" in r.stderr, r.stderr)
+        check(len(r.stdout.splitlines()) == 3, f"--jobs {jobs}: {r.stdout}")
+        for d in ("2020-11-30", "2021-01-30", "2021-02-28"):
+            check(files_of(os.path.join(r2, "nk", d)) == files_of(os.path.join(root, "nk", d)),
+                  f"--jobs {jobs}: {d} differs from the first series")
+        check(sorted(os.listdir(os.path.join(r2, "nk"))) == ["2020-11-30", "2020-12-30", "2021-01-30",
+                                                               "2021-02-28"],
+              f"--jobs {jobs}: left behind: {os.listdir(os.path.join(r2, 'nk'))}")
+    check(said["1"] == said["2"], f"one worker and two say different things: {said}")
 
 
 @test

@@ -87,7 +87,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* One report of m in style s: transform, layout, PDF, LaTeX, both dumps. */
+/* One report of m in style s: transform, layout, PDF, LaTeX, both dumps. m may only be
+ * freed afterwards. */
 static void S_report(const struct model *m, struct style *s, struct fonts *f, int kind,
 	struct diags *d)
 {
@@ -106,7 +107,11 @@ static void S_report(const struct model *m, struct style *s, struct fonts *f, in
 		else
 			xo.as_of = "9999-12-31";
 	}
+	/* as the driver's single report: the transform uses the model up (the caller only frees
+	 * it after) and the tree takes copies of what it borrowed */
+	xo.consume = 1;
 	struct doc *doc = xf_briefing(m, &xo);
+	doc_detach(doc);
 	doc_dump(doc, S_null);
 	/* the PDF as the driver makes it: pages streamed from the layout to the renderer */
 	size_t len = 0;

@@ -475,6 +475,38 @@ long date_days(const char *iso)
 	return era * 146097 + doe - 719468;
 }
 
+int date_ticks(const char *iso, long lo, long hi, struct date_tick **out)
+{
+	static const char *abbr[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+		"Sep", "Oct", "Nov", "Dec"};
+	*out = NULL;
+	int y, m, d, p;
+	if (iso == NULL || !date_parse(iso, &y, &m, &d, &p))
+		return 0;
+	long span = hi > lo ? hi - lo : 1;
+	int step = span > 3 * 365 ? 12 : span > 18 * 31 ? 3 : 1;
+	int n = 0, cap = 0;
+	for (;;) {
+		if (++m > 12) {
+			m = 1;
+			y++;
+		}
+		char first[16];
+		snprintf(first, sizeof first, "%04d-%02d-01", y, m);
+		long day = date_days(first);
+		if (day > hi || y > 9999)
+			break;
+		if ((m - 1) % step != 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*out = xrealloc(*out, (size_t)cap * sizeof **out);
+		}
+		(*out)[n++] = (struct date_tick){.day = day, .year = y, .month = m, .abbr = abbr[m - 1]};
+	}
+	return n;
+}
+
 void date_format(const char *iso, char *out, size_t n)
 {
 	static const char *months[12] = {"January", "February", "March", "April", "May", "June",

@@ -84,6 +84,15 @@ int date_parse(const char *s, int *y, int *m, int *d, int *precision);
 long date_key(int y, int m, int d);
 /* Days since 1970-01-01 of the first day a date (of any precision) names; 0 if invalid. */
 long date_days(const char *iso);
+/* The ticks of a time axis from the date iso (day lo) to day hi: the first days of the
+ * months after iso, every month, quarter or year as the span asks (1, 3, 12 months). Returns
+ * how many (0 if iso is no date) in a malloc'd array *out. */
+struct date_tick {
+	long day;
+	int year, month;
+	const char *abbr; /* "Jan" */
+};
+int date_ticks(const char *iso, long lo, long hi, struct date_tick **out);
 /* Roman numerals, upper or lower case: XIV, xiv. */
 void roman_numeral(int n, int upper, char *out, size_t size);
 /* Writes "10 November 2020", "November 2020" or "2020" (no-break spaces) into out (>= 32 bytes). */

@@ -603,42 +603,26 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 				font_cover(st->f, marks, 0x25C6) >= 0 ? font_cover(st->f, marks, 0x25C6) : marks, 1);
 		}
 		/* ticks at month starts, labelled where there is room */
-		int y0, m0, d0, pr;
 		double last_end = -1e9;
 		long span = hi > lo ? hi - lo : 1;
-		int step = span > 3 * 365 ? 12 : span > 18 * 31 ? 3 : 1;
-		static const char *mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
-			"Sep", "Oct", "Nov", "Dec"};
-		char first[16];
-		const char *lo_iso = it[from].n->date;
-		if (date_parse(lo_iso, &y0, &m0, &d0, &pr)) {
-			for (int y = y0, m = m0;; ) {
-				m++;
-				if (m > 12) {
-					m = 1;
-					y++;
-				}
-				snprintf(first, sizeof first, "%04d-%02d-01", y, m);
-				long day = date_days(first);
-				if (day > hi)
-					break;
-				if ((m - 1) % step != 0)
-					continue;
-				double x = x0 + (x1 - x0) * (double)(day - lo) / (double)span;
-				struct lay_box *t = S_fig_box(g, LAY_RULE);
-				t->x = x;
-				t->y = axis_y + 3;
-				t->h = 6;
-				t->size = 0.4;
-				t->color = axis;
-				const char *lab = arena_printf(&st->L->arena, "%s %d", mon[m - 1], y);
-				double w = font_text_width(st->f, face, tick_size, lab, strlen(lab));
-				if (x - w / 2 > last_end + 4 && x - w / 2 >= 0 && x + w / 2 <= st->col_w) {
-					S_fig_text(st, g, lab, x, axis_y + 5 + tick_size, tick_size, grey, face, 1);
-					last_end = x + w / 2;
-				}
+		struct date_tick *tk;
+		int ntk = date_ticks(it[from].n->date, lo, hi, &tk);
+		for (int k = 0; k < ntk; k++) {
+			double x = x0 + (x1 - x0) * (double)(tk[k].day - lo) / (double)span;
+			struct lay_box *t = S_fig_box(g, LAY_RULE);
+			t->x = x;
+			t->y = axis_y + 3;
+			t->h = 6;
+			t->size = 0.4;
+			t->color = axis;
+			const char *lab = arena_printf(&st->L->arena, "%s %d", tk[k].abbr, tk[k].year);
+			double w = font_text_width(st->f, face, tick_size, lab, strlen(lab));
+			if (x - w / 2 > last_end + 4 && x - w / 2 >= 0 && x + w / 2 <= st->col_w) {
+				S_fig_text(st, g, lab, x, axis_y + 5 + tick_size, tick_size, grey, face, 1);
+				last_end = x + w / 2;
 			}
 		}
+		free(tk);
 		struct lay_vitem *v = lay_v_push(st, V_FIGURE, axis_y + 8 + tick_size * 1.4);
 		v->fig = g;
 		v->keep = to == n; /* the last row keeps with the legend below it */

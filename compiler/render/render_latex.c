@@ -447,8 +447,6 @@ static void S_timeline(struct S_tex *t, const struct doc_node *n)
 		return;
 	t->tikz = 1;
 	t->rule = 1;
-	static const char *mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
-		"Oct", "Nov", "Dec"};
 	for (int from = 0; from < count; from += S_TL_ROW) {
 		int to = from + S_TL_ROW < count ? from + S_TL_ROW : count;
 		long lo = date_days(items[from]->date), hi = lo;
@@ -465,35 +463,23 @@ static void S_timeline(struct S_tex *t, const struct doc_node *n)
 			"font=\\sffamily\\scriptsize]\n");
 		buf_puts(b, "\\draw[briefRule, line width=0.8pt] (-0.01,0) -- (1.01,0);\n");
 		/* month ticks, labelled one in step */
-		int y, m, d, pr;
-		if (date_parse(items[from]->date, &y, &m, &d, &pr)) {
-			int step = span > 3 * 365 ? 12 : span > 18 * 31 ? 3 : 1;
-			double last = -1;
-			for (;;) {
-				if (++m > 12) {
-					m = 1;
-					y++;
-				}
-				char first[16];
-				snprintf(first, sizeof first, "%04d-%02d-01", y, m);
-				long day = date_days(first);
-				if (day > hi)
-					break;
-				if ((m - 1) % step != 0)
-					continue;
-				double x = 0.02 + 0.96 * (double)(day - lo) / span;
-				buf_puts(b, "\\draw[briefRule, line width=0.4pt] (");
-				S_num(b, x);
-				buf_puts(b, ",0.12) -- (");
-				S_num(b, x);
-				buf_puts(b, ",-0.12)");
-				if (x - last > 0.09) {
-					buf_printf(b, " node[below, text=gray] {%s %d}", mon[m - 1], y);
-					last = x;
-				}
-				buf_puts(b, ";\n");
+		struct date_tick *tk;
+		int ntk = date_ticks(items[from]->date, lo, hi, &tk);
+		double last = -1;
+		for (int k = 0; k < ntk; k++) {
+			double x = 0.02 + 0.96 * (double)(tk[k].day - lo) / span;
+			buf_puts(b, "\\draw[briefRule, line width=0.4pt] (");
+			S_num(b, x);
+			buf_puts(b, ",0.12) -- (");
+			S_num(b, x);
+			buf_puts(b, ",-0.12)");
+			if (x - last > 0.09) {
+				buf_printf(b, " node[below, text=gray] {%s %d}", tk[k].abbr, tk[k].year);
+				last = x;
 			}
+			buf_puts(b, ";\n");
 		}
+		free(tk);
 		for (int i = from; i < to; i++) {
 			const struct doc_node *it = items[i];
 			double x = 0.02 + 0.96 * (double)(date_days(it->date) - lo) / span;

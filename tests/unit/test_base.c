@@ -163,6 +163,28 @@ static void test_date_days(void)
 	CHECK(date_days("nonsense") == 0);
 }
 
+/* A time axis's ticks: monthly for a short span, quarterly, then yearly. */
+static void test_date_ticks(void)
+{
+	struct date_tick *t;
+	int n = date_ticks("2020-11-10", date_days("2020-11-10"), date_days("2021-02-15"), &t);
+	CHECK_MSG(n == 3 && t[0].month == 12 && t[0].year == 2020 && t[2].month == 2 &&
+		t[0].day == date_days("2020-12-01") && strcmp(t[1].abbr, "Jan") == 0,
+		"short span: %d ticks", n);
+	free(t);
+	n = date_ticks("2020-11-10", date_days("2020-11-10"), date_days("2022-06-30"), &t);
+	int quarters = n > 0;
+	for (int i = 0; i < n; i++)
+		quarters &= (t[i].month - 1) % 3 == 0;
+	CHECK_MSG(n == 6 && quarters && t[0].month == 1 && t[0].year == 2021, "two years: %d ticks", n);
+	free(t);
+	n = date_ticks("2020-11-10", date_days("2020-11-10"), date_days("2026-03-01"), &t);
+	CHECK_MSG(n == 6 && t[0].month == 1 && t[0].year == 2021 && t[5].year == 2026,
+		"five years: %d ticks", n);
+	free(t);
+	CHECK(date_ticks("not a date", 0, 100, &t) == 0 && t == NULL);
+}
+
 static void test_buf_fixed(void)
 {
 	struct { double v; int d; const char *want; } cases[] = {
@@ -287,6 +309,7 @@ static void test_bmap(void)
 }
 
 const struct unit_test base_tests[] = {
+	{"date_ticks", test_date_ticks},
 	{"bmap", test_bmap},
 	{"atomic_write_with_writer", test_atomic_write_with_writer},
 	{"buf_fixed", test_buf_fixed},

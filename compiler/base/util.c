@@ -274,6 +274,14 @@ void bmap_claim(struct bmap *m, struct bmap_slot *slot, const void *key, size_t 
 	m->n++;
 }
 
+void *bmap_get(const struct bmap *m, const void *key, size_t n)
+{
+	if (m->cap == 0)
+		return NULL;
+	const struct bmap_slot *s = S_bmap_probe(m->slots, m->cap, key, n);
+	return s->key != NULL ? s->value : NULL;
+}
+
 void bmap_free(struct bmap *m, void (*free_value)(void *))
 {
 	for (size_t i = 0; i < m->cap; i++) {

@@ -42,11 +42,11 @@ void buf_fixed(struct buf *b, double v, int decimals);
 void buf_hex16(struct buf *b, unsigned code);
 void buf_free(struct buf *b);
 
-/* FNV-1a hash of n bytes, for the open-addressing tables of the model, fonts and hyphens. */
+/* FNV-1a hash of n bytes, for the open-addressing tables (struct bmap). */
 size_t hash_bytes(const char *s, size_t n);
 
-/* A table from byte strings to values, by open addressing (the kerning and hyphenation
- * memos). Keys are copied in; values belong to the caller, freed through bmap_free. */
+/* A table from byte strings to values, by open addressing (the model's identifiers, the
+ * kerning and hyphenation memos). Keys are copied in; values belong to the caller, freed through bmap_free. */
 struct bmap_slot {
 	char *key; /* NULL: free */
 	size_t keylen;
@@ -60,6 +60,8 @@ struct bmap {
  * when the key is absent, and bmap_claim then makes the slot the key's. */
 struct bmap_slot *bmap_slot(struct bmap *m, const void *key, size_t n);
 void bmap_claim(struct bmap *m, struct bmap_slot *slot, const void *key, size_t n);
+/* The value of key, or NULL when the key is absent (the table is left as it is). */
+void *bmap_get(const struct bmap *m, const void *key, size_t n);
 void bmap_free(struct bmap *m, void (*free_value)(void *));
 /* A whole file's bytes, NUL-terminated (malloc'd), or NULL if it cannot be read. For small
  * files the run itself wrote or the tests read; sources go through xmlread's checks. */

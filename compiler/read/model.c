@@ -23,52 +23,29 @@ struct model_idslot {
 struct S_build {
 	struct model *m;
 	struct diags *d;
-	struct model_idslot *ids; /* open addressing, cap a power of two */
-	size_t nids, cap;
 	int errors;
 };
 
-static struct model_idslot *S_slot(struct model_idslot *tab, size_t cap, const char *id)
+static const struct model_idslot *S_lookup(const struct model *m, const char *id)
 {
-	size_t i = hash_bytes(id, strlen(id)) & (cap - 1);
-	while (tab[i].id != NULL && strcmp(tab[i].id, id) != 0)
-		i = (i + 1) & (cap - 1);
-	return &tab[i];
-}
-
-static const struct model_idslot *S_lookup(const struct S_build *b, const char *id)
-{
-	if (b->cap == 0 || id == NULL)
-		return NULL;
-	const struct model_idslot *s = S_slot(b->ids, b->cap, id);
-	return s->id ? s : NULL;
+	return id ? bmap_get(&m->ids, id, strlen(id)) : NULL;
 }
 
 static void S_define(struct S_build *b, const char *id, const char *kind, int line, void *item)
 {
 	if (id == NULL)
 		return;
-	if (2 * (b->nids + 1) > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		struct model_idslot *tab = xcalloc(cap, sizeof *tab);
-		for (size_t i = 0; i < b->cap; i++)
-			if (b->ids[i].id != NULL)
-				*S_slot(tab, cap, b->ids[i].id) = b->ids[i];
-		free(b->ids);
-		b->ids = tab;
-		b->cap = cap;
-	}
-	struct model_idslot *s = S_slot(b->ids, b->cap, id);
-	if (s->id != NULL) {
-		diag_emit(b->d, D_DUP_ID, b->m->file, line, 0, id, s->line);
+	struct bmap_slot *s = bmap_slot(&b->m->ids, id, strlen(id));
+	if (s->key != NULL) {
+		diag_emit(b->d, D_DUP_ID, b->m->file, line, 0, id,
+			((struct model_idslot *)s->value)->line);
 		b->errors++;
 		return;
 	}
-	s->id = id;
-	s->kind = kind;
-	s->line = line;
-	s->item = item;
-	b->nids++;
+	bmap_claim(&b->m->ids, s, id, strlen(id));
+	struct model_idslot *v = arena_alloc(&b->m->arena, sizeof *v);
+	*v = (struct model_idslot){.id = id, .kind = kind, .line = line, .item = item};
+	s->value = v;
 }
 
 /* ---- small readers ---- */
@@ -127,7 +104,7 @@ static struct model_ids S_ids(struct S_build *b, const char *list)
 static const struct model_idslot *S_need(struct S_build *b, int line, const char *what, const char *id,
 	const char *kind)
 {
-	const struct model_idslot *s = S_lookup(b, id);
+	const struct model_idslot *s = S_lookup(b->m, id);
 	if (s == NULL) {
 		diag_emit(b->d, D_UNDEF_REF, b->m->file, line, 0, what, id);
 		b->errors++;
@@ -166,7 +143,7 @@ static int S_date_ok(struct S_build *b, int line, const char *s, long *key)
 static void S_count_topics(struct S_build *b, struct model_ids t)
 {
 	for (int i = 0; i < t.n; i++) {
-		const struct model_idslot *s = S_lookup(b, t.v[i]);
+		const struct model_idslot *s = S_lookup(b->m, t.v[i]);
 		if (s != NULL && strcmp(s->kind, "topic") == 0)
 			((struct model_topic *)s->item)->count++;
 	}
@@ -708,10 +685,6 @@ static struct model *S_build(const char *name, xmlDocPtr doc, struct diags *d)
 			S_read_references(&b, c);
 	}
 	S_check(&b, root);
-	/* The id table's entries point into the arena; the table itself is only for building,
-	 * except that lookups after building go through the same table: keep it. */
-	m->idtab = b.ids;
-	m->idcap = b.cap;
 	if (b.errors > 0) {
 		model_free(m);
 		return NULL;
@@ -745,21 +718,15 @@ void model_free(struct model *m)
 	if (m == NULL)
 		return;
 	xmlFreeDoc(m->doc);
-	free(m->idtab);
+	bmap_free(&m->ids, NULL); /* (the slots are in the arena) */
 	free(m->images);
 	arena_free(&m->arena);
 	free(m);
 }
 
-static const struct model_idslot *S_find(const struct model *m, const char *id)
-{
-	struct S_build b = {.ids = m->idtab, .cap = m->idcap};
-	return S_lookup(&b, id);
-}
-
 static void *S_find_kind(const struct model *m, const char *id, const char *kind)
 {
-	const struct model_idslot *s = S_find(m, id);
+	const struct model_idslot *s = S_lookup(m, id);
 	return s && strcmp(s->kind, kind) == 0 ? s->item : NULL;
 }
 
@@ -785,7 +752,7 @@ const struct model_reference *model_reference(const struct model *m, const char 
 
 const char *model_kind_of(const struct model *m, const char *id)
 {
-	const struct model_idslot *s = S_find(m, id);
+	const struct model_idslot *s = S_lookup(m, id);
 	return s ? s->kind : NULL;
 }
 

@@ -159,9 +159,8 @@ struct model {
 	int nreferences;
 	struct model_image *images;
 	int nimages, images_cap;
-	/* identifier table (private to model.c) */
-	struct model_idslot *idtab;
-	size_t idcap;
+	/* identifier -> struct model_idslot (private to model.c; the slots are in the arena) */
+	struct bmap ids;
 };
 
 /* Reads, validates (schema and semantic checks) and builds the model of the source at path.

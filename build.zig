@@ -44,6 +44,16 @@ fn linkLibs(m: *std.Build.Module) void {
     m.linkSystemLibrary("m", .{ .use_pkg_config = .no });
 }
 
+/// A module of the compiler's sources (with the embedded schemas and styles), linked with
+/// the system libraries; the caller adds main.c or the unit tests.
+fn compilerModule(b: *std.Build, target: std.Build.ResolvedTarget, optimize: std.builtin.OptimizeMode, embedded_c: std.Build.LazyPath) *std.Build.Module {
+    const m = b.createModule(.{ .target = target, .optimize = optimize, .link_libc = true });
+    m.addCSourceFiles(.{ .files = &lib_sources, .flags = &cflags });
+    m.addCSourceFile(.{ .file = embedded_c, .flags = &.{"-std=c11"} });
+    linkLibs(m);
+    return m;
+}
+
 pub fn build(b: *std.Build) void {
     const target = b.standardTargetOptions(.{});
     const optimize = b.standardOptimizeOption(.{});
@@ -65,21 +75,15 @@ pub fn build(b: *std.Build) void {
         gen.addFileArg(b.path("styles/" ++ name ++ ".xml"));
     }
 
-    const mod = b.createModule(.{ .target = target, .optimize = optimize, .link_libc = true });
-    mod.addCSourceFiles(.{ .files = &lib_sources, .flags = &cflags });
+    const mod = compilerModule(b, target, optimize, embedded_c);
     mod.addCSourceFile(.{ .file = b.path("compiler/main.c"), .flags = &cflags });
-    mod.addCSourceFile(.{ .file = embedded_c, .flags = &.{"-std=c11"} });
-    linkLibs(mod);
     const exe = b.addExecutable(.{ .name = "briefc", .root_module = mod });
     b.installArtifact(exe);
 
     // Unit tests: the library sources with tests/unit/*.c instead of main.c.
-    const umod = b.createModule(.{ .target = target, .optimize = optimize, .link_libc = true });
-    umod.addCSourceFiles(.{ .files = &lib_sources, .flags = &cflags });
+    const umod = compilerModule(b, target, optimize, embedded_c);
     umod.addCSourceFiles(.{ .files = &.{ "tests/unit/unit_main.c", "tests/unit/test_base.c", "tests/unit/test_read.c", "tests/unit/test_layout.c" }, .flags = &cflags });
     umod.addIncludePath(b.path("compiler"));
-    umod.addCSourceFile(.{ .file = embedded_c, .flags = &.{"-std=c11"} });
-    linkLibs(umod);
     const unit = b.addExecutable(.{ .name = "briefc-unit", .root_module = umod });
     const install_unit = b.addInstallArtifact(unit, .{});
 
@@ -134,11 +138,8 @@ pub fn build(b: *std.Build) void {
     // bench: briefc and a libharu-only baseline, both ReleaseFast whatever -Doptimize says,
     // measured by tests/bench/bench.py (`zig build bench -- --sizes 10,100` passes options).
     const bench_step = b.step("bench", "Measure briefc (ReleaseFast) against a libharu-only baseline");
-    const bench_mod = b.createModule(.{ .target = target, .optimize = .ReleaseFast, .link_libc = true });
-    bench_mod.addCSourceFiles(.{ .files = &lib_sources, .flags = &cflags });
+    const bench_mod = compilerModule(b, target, .ReleaseFast, embedded_c);
     bench_mod.addCSourceFile(.{ .file = b.path("compiler/main.c"), .flags = &cflags });
-    bench_mod.addCSourceFile(.{ .file = embedded_c, .flags = &.{"-std=c11"} });
-    linkLibs(bench_mod);
     const bench_exe = b.addExecutable(.{ .name = "briefc-release", .root_module = bench_mod });
     const base_mod = b.createModule(.{ .target = target, .optimize = .ReleaseFast, .link_libc = true });
     base_mod.addCSourceFile(.{ .file = b.path("tests/bench/baseline.c"), .flags = &cflags });

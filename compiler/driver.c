@@ -946,19 +946,23 @@ int drv_archive(const struct drv_options *o, FILE *out, FILE *err)
 	int *first = xmalloc((size_t)(o->ndates + 1) * sizeof *first); /* its first job */
 	char **tmps = xcalloc((size_t)o->ndates, sizeof *tmps);
 	struct S_job *jobs = NULL;
-	for (int k = 0; k < o->ndates; k++) {
+	/* the staging directories are made by the reports as they are written (a long series
+	 * does not have them all at once); their parent is made, or found unwritable, here */
+	struct buf base = {0};
+	buf_printf(&base, "%s/%s", root, stem);
+	char msg[512];
+	int writable = out_mkdirs(base.data, msg, sizeof msg) == 0;
+	if (!writable) {
+		fprintf(err, "briefc: error: %s\n", msg);
+		code = EXIT_IO;
+	}
+	buf_free(&base);
+	for (int k = 0; writable && k < o->ndates; k++) {
 		if (o->shard_n > 0 && k % o->shard_n != o->shard_i - 1)
 			continue;
 		struct buf tmp = {0};
 		buf_printf(&tmp, "%s/%s/.%s.tmp-%ld", root, stem, o->dates[k], (long)getpid());
-		char msg[512];
 		S_rmtree(tmp.data);
-		if (out_mkdirs(tmp.data, msg, sizeof msg) != 0) {
-			fprintf(err, "briefc: error: %s\n", msg);
-			code = EXIT_IO;
-			buf_free(&tmp);
-			break;
-		}
 		jo.dates = &o->dates[k];
 		int n;
 		struct S_job *dj = S_plan(&jo, ld.m, tmp.data, &n);

@@ -276,6 +276,14 @@ def reports_archive(ctx):
                                                                "2021-02-28"],
               f"--jobs {jobs}: left behind: {os.listdir(os.path.join(r2, 'nk'))}")
     check(said["1"] == said["2"], f"one worker and two say different things: {said}")
+    # an output that cannot be made: one message, exit 3, nothing made
+    blocker = ctx.tmp("archive-blocker")
+    with open(blocker, "w") as f:
+        f.write("a file where a directory should be\n")
+    r = run([ctx.briefc, "archive", src, "--every", "month", "--from", "2020-11-30", "--to",
+             "2021-02-28", "--out", os.path.join(blocker, "out"), "--jobs", "2"], text=True, timeout=300)
+    check(r.returncode == 3 and len(r.stderr.strip().splitlines()) == 1 and
+          "cannot create directory" in r.stderr and r.stdout == "", f"exit {r.returncode}: {r.stderr}")
 
 
 @test

@@ -914,6 +914,20 @@ static void S_running_heads(struct lay_ctx *st, const struct doc *doc)
 	}
 }
 
+/* The anchors by name, the first of each name, once the pages are placed (the anchors are
+ * final then: trial placements take theirs back before). */
+static void S_index_anchors(struct layout *l)
+{
+	for (int i = 0; i < l->nanchors; i++) {
+		const char *name = l->anchors[i].name;
+		struct bmap_slot *slot = bmap_slot(&l->anchor_index, name, strlen(name));
+		if (slot->key == NULL) {
+			bmap_claim(&l->anchor_index, slot, name, strlen(name));
+			slot->value = &l->anchors[i];
+		}
+	}
+}
+
 static struct layout *S_run(const struct doc *doc, const struct style *s, struct fonts *f,
 	const char *file, struct diags *d, const struct layout *prev, int *pagerefs,
 	const struct lay_sink *sink)
@@ -935,6 +949,7 @@ static struct layout *S_run(const struct doc *doc, const struct style *s, struct
 	lay_pages_start(&st);
 	S_blocks(&st, doc->root, doc);
 	lay_pages_finish(&st);
+	S_index_anchors(L);
 	if (!st.body_started)
 		L->body_page = 0;
 	lay_pages_sink(&st, L->npages);
@@ -1030,61 +1045,15 @@ void lay_free(struct layout *l)
 	}
 	free(l->pages);
 	free(l->anchors);
-	free(l->by_name);
+	bmap_free(&l->anchor_index, NULL); /* (its values are l->anchors) */
 	free(l->outline);
 	arena_free(&l->arena);
 	free(l);
 }
 
-static int S_by_name(const struct layout *l, int a, int b)
+const struct lay_anchor *lay_anchor(const struct layout *l, const char *name)
 {
-	int c = strcmp(l->anchors[a].name, l->anchors[b].name);
-	return c != 0 ? c : (a > b) - (a < b);
-}
-
-/* A merge sort of anchor indices (qsort has no context argument in C11). */
-static void S_sort_anchors(const struct layout *l, int *v, int *tmp, int n)
-{
-	if (n < 2)
-		return;
-	int h = n / 2;
-	S_sort_anchors(l, v, tmp, h);
-	S_sort_anchors(l, v + h, tmp, n - h);
-	int i = 0, j = h, k = 0;
-	while (i < h && j < n)
-		tmp[k++] = S_by_name(l, v[i], v[j]) <= 0 ? v[i++] : v[j++];
-	while (i < h)
-		tmp[k++] = v[i++];
-	while (j < n)
-		tmp[k++] = v[j++];
-	memcpy(v, tmp, (size_t)n * sizeof *v);
-}
-
-const struct lay_anchor *lay_anchor(const struct layout *cl, const char *name)
-{
-	struct layout *l = (struct layout *)cl; /* the index is a cache */
-	if (l->nby_name != l->nanchors) {
-		free(l->by_name);
-		l->by_name = xmalloc(((size_t)l->nanchors + 1) * sizeof *l->by_name);
-		int *tmp = xmalloc(((size_t)l->nanchors + 1) * sizeof *tmp);
-		for (int i = 0; i < l->nanchors; i++)
-			l->by_name[i] = i;
-		S_sort_anchors(l, l->by_name, tmp, l->nanchors);
-		free(tmp);
-		l->nby_name = l->nanchors;
-	}
-	int lo = 0, hi = l->nanchors - 1, found = -1;
-	while (lo <= hi) {
-		int mid = lo + (hi - lo) / 2;
-		int c = strcmp(l->anchors[l->by_name[mid]].name, name);
-		if (c == 0)
-			found = mid;
-		if (c >= 0)
-			hi = mid - 1;
-		else
-			lo = mid + 1;
-	}
-	return found >= 0 ? &l->anchors[l->by_name[found]] : NULL;
+	return bmap_get(&l->anchor_index, name, strlen(name));
 }
 
 void lay_dump(const struct layout *l, const struct fonts *f, FILE *out)

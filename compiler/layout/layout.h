@@ -72,8 +72,7 @@ struct layout {
 	int noutline, outline_cap;
 	struct lay_stats stats;
 	int body_page; /* index of the first body page: earlier pages are front matter (roman) */
-	int *by_name;  /* anchor indices sorted by name (then order), made by lay_anchor */
-	int nby_name;
+	struct bmap anchor_index; /* name -> the first anchor of that name (lay_anchor) */
 };
 
 /* Where finished pages go. With a sink, lay_run hands each page over as soon as nothing more
@@ -98,8 +97,8 @@ int lay_body_pages(const struct layout *l);
 struct layout *lay_run(const struct doc *doc, const struct style *s, struct fonts *f,
 	const char *file, struct diags *d, const struct lay_sink *sink);
 void lay_free(struct layout *l);
-/* The anchor's page and position (the first of that name), or NULL. In log time: the first
- * call after anchors were added sorts them. */
+/* The anchor's page and position (the first of that name), or NULL; from an index made when
+ * lay_run has placed the pages. */
 const struct lay_anchor *lay_anchor(const struct layout *l, const char *name);
 /* Text dump for golden tests (--dump layout). */
 void lay_dump(const struct layout *l, const struct fonts *f, FILE *out);

@@ -528,8 +528,28 @@ static const char *S_subset(struct pdf_out *o, int face, char *buf, size_t n)
 #endif
 }
 
-/* The face's libharu font, loaded (embedded as a subset, with the identity ToUnicode) the
- * first time a page draws it: the order of first use is the layout's, so deterministic. */
+/* Deflates n bytes through z (made by deflateInit2; reset here) into out, emptied first.
+ * Returns 0, or -1 when zlib fails. */
+static int S_deflate(z_stream *z, const void *in, size_t n, struct buf *out)
+{
+	if (deflateReset(z) != Z_OK)
+		return -1;
+	out->len = 0;
+	z->next_in = (Bytef *)in;
+	z->avail_in = (uInt)n;
+	int zr;
+	do {
+		char chunk[16384];
+		z->next_out = (Bytef *)chunk;
+		z->avail_out = sizeof chunk;
+		zr = deflate(z, Z_FINISH);
+		if (zr == Z_STREAM_ERROR)
+			return -1;
+		buf_put(out, chunk, sizeof chunk - z->avail_out);
+	} while (zr != Z_STREAM_END);
+	return 0;
+}
+
 /* libharu writes a stream's Filter from its own compression flags, which would compress the
  * data again: streams deflated here name their filter through this hook instead. */
 static HPDF_STATUS S_write_flate(HPDF_Dict dict, HPDF_Stream stream)
@@ -553,26 +573,15 @@ static void S_deflate_gid_map(struct pdf_out *o, HPDF_Font font)
 	unsigned char *raw = xmalloc(n ? n : 1);
 	HPDF_UINT got = n;
 	z_stream z = {0};
-	struct buf out = {0};
 	int ok = HPDF_Stream_Seek(map->stream, 0, HPDF_SEEK_SET) == HPDF_OK;
 	HPDF_STATUS r = ok ? HPDF_Stream_Read(map->stream, raw, &got) : HPDF_OK;
 	ok = ok && (r == HPDF_OK || r == HPDF_STREAM_EOF) && got == n &&
 		deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15, 9, Z_RLE) == Z_OK;
 	if (ok) {
-		z.next_in = raw;
-		z.avail_in = (uInt)n;
-		int zr;
-		do {
-			char chunk[16384];
-			z.next_out = (Bytef *)chunk;
-			z.avail_out = sizeof chunk;
-			zr = deflate(&z, Z_FINISH);
-			buf_put(&out, chunk, sizeof chunk - z.avail_out);
-		} while (zr == Z_OK || zr == Z_BUF_ERROR);
-		ok = zr == Z_STREAM_END;
+		ok = S_deflate(&z, raw, n, &o->zout) == 0; /* (o->zout is free between pages) */
 		deflateEnd(&z);
 	}
-	HPDF_Stream s = ok ? S_stream_of(o, out.data, out.len) : NULL;
+	HPDF_Stream s = ok ? S_stream_of(o, o->zout.data, o->zout.len) : NULL;
 	if (s != NULL) {
 		HPDF_Stream_Free(map->stream);
 		map->stream = s;
@@ -580,10 +589,11 @@ static void S_deflate_gid_map(struct pdf_out *o, HPDF_Font font)
 		map->write_fn = S_write_flate;
 		fa->map_stream = NULL;
 	}
-	buf_free(&out);
 	free(raw);
 }
 
+/* The face's libharu font, loaded (embedded as a subset, with the identity ToUnicode) the
+ * first time a page draws it: the order of first use is the layout's, so deterministic. */
 static HPDF_Font S_font(struct pdf_out *o, int face)
 {
 	if (face < 0 || face >= o->f->nfaces)
@@ -640,25 +650,10 @@ static void S_annot(struct pdf_out *o, HPDF_Page page, char *body)
  * 4 KiB, which a page's few hundred compressed bytes of running head would mostly waste). */
 static void S_put_stream(struct pdf_out *o, HPDF_Page page, HPDF_Dict contents)
 {
-	if (!o->z_ready || deflateReset(&o->z) != Z_OK) {
+	if (!o->z_ready || S_deflate(&o->z, o->ops.data, o->ops.len, &o->zout) != 0) {
 		o->failed = 1;
 		return;
 	}
-	o->zout.len = 0;
-	o->z.next_in = (Bytef *)o->ops.data;
-	o->z.avail_in = (uInt)o->ops.len;
-	int zr;
-	do {
-		char chunk[16384];
-		o->z.next_out = (Bytef *)chunk;
-		o->z.avail_out = sizeof chunk;
-		zr = deflate(&o->z, Z_FINISH);
-		if (zr == Z_STREAM_ERROR) {
-			o->failed = 1;
-			return;
-		}
-		buf_put(&o->zout, chunk, sizeof chunk - o->z.avail_out);
-	} while (zr != Z_STREAM_END);
 	HPDF_Stream s = S_stream_of(o, o->zout.data, o->zout.len);
 	if (s == NULL) {
 		o->failed = 1;
@@ -863,13 +858,17 @@ int pdf_finish(struct pdf_out *o, const struct layout *l)
 		HPDF_AddPageLabel(pdf, 0, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, NULL);
 	HPDF_AddPageLabel(pdf, (HPDF_UINT)l->body_page, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
 	int rc = -1;
-	if (o->spool_err != 0)
-		diag_emit(o->d, D_OUT_WRITE, NULL, 0, 0, strerror(o->spool_err));
-	else if (!o->failed && o->st.error == 0)
+	if (o->spool_err != 0) {
+		struct buf m = {0};
+		buf_printf(&m, "the temporary file of finished pages: %s", strerror(o->spool_err));
+		diag_emit(o->d, D_OUT_WRITE, NULL, 0, 0, m.data);
+		buf_free(&m);
+	} else if (!o->failed && o->st.error == 0) {
 		rc = 0;
-	else
+	} else {
 		diag_emit(o->d, D_PDF_LIB, o->file, 0, 0, (unsigned long)o->st.error,
 			(unsigned long)o->st.detail);
+	}
 	o->finished = rc == 0;
 	return rc;
 }

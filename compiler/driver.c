@@ -876,13 +876,15 @@ static int S_publish(const struct drv_options *o, const char *root, const char *
 struct S_archive {
 	const struct drv_options *o;
 	const char *root, *stem;
-	const int *date_of, *first, *codes;
+	const struct S_job *jobs; /* a date's first job has its date (as_of) and directory */
+	const int *first, *codes;
 	int *left;       /* per date: its reports not yet made */
-	char **tmps;
 	int ndates, next; /* dates published so far */
 	int code;
-	char **outs, **errs;
-	size_t *nouts, *nerrs;
+	struct S_said {
+		char *out, *err;
+		size_t nout, nerr;
+	} *said; /* per date: what publishing it printed */
 };
 
 static void S_job_done(void *ctx, int job)
@@ -896,13 +898,14 @@ static void S_job_done(void *ctx, int job)
 		int k = a->next, c = EXIT_OK;
 		for (int j = a->first[k]; j < a->first[k + 1]; j++)
 			c = S_worst(c, a->codes[j]);
-		FILE *out = open_memstream(&a->outs[k], &a->nouts[k]);
-		FILE *err = open_memstream(&a->errs[k], &a->nerrs[k]);
+		FILE *out = open_memstream(&a->said[k].out, &a->said[k].nout);
+		FILE *err = open_memstream(&a->said[k].err, &a->said[k].nerr);
 		if (out == NULL || err == NULL) {
 			c = EXIT_IO;
-			S_rmtree(a->tmps[k]);
+			S_rmtree(a->jobs[a->first[k]].dir);
 		} else {
-			c = S_publish(a->o, a->root, a->stem, a->o->dates[a->date_of[k]], a->tmps[k], c,
+			c = S_publish(a->o, a->root, a->stem, a->jobs[a->first[k]].as_of,
+				a->jobs[a->first[k]].dir, c,
 				out, err);
 		}
 		if (out != NULL)
@@ -942,9 +945,7 @@ int drv_archive(const struct drv_options *o, FILE *out, FILE *err)
 	jo.quiet = 1;
 	jo.dump = DUMP_NONE;
 	int ndates = 0, njobs = 0;
-	int *date_of = xmalloc((size_t)o->ndates * sizeof *date_of); /* planned date -> k */
 	int *first = xmalloc((size_t)(o->ndates + 1) * sizeof *first); /* its first job */
-	char **tmps = xcalloc((size_t)o->ndates, sizeof *tmps);
 	struct S_job *jobs = NULL;
 	/* the staging directories are made by the reports as they are written (a long series
 	 * does not have them all at once); their parent is made, or found unwritable, here */
@@ -969,20 +970,17 @@ int drv_archive(const struct drv_options *o, FILE *out, FILE *err)
 		jobs = xrealloc(jobs, (size_t)(njobs + n) * sizeof *jobs);
 		memcpy(jobs + njobs, dj, (size_t)n * sizeof *jobs);
 		free(dj); /* (its jobs' strings now belong to jobs) */
-		date_of[ndates] = k;
 		first[ndates] = njobs;
-		tmps[ndates++] = tmp.data;
+		ndates++;
+		buf_free(&tmp); /* (the jobs have copies) */
 		njobs += n;
 	}
 	first[ndates] = njobs;
 	int *codes = xmalloc((size_t)(njobs ? njobs : 1) * sizeof *codes);
-	struct S_archive arc = {.o = o, .root = root, .stem = stem, .date_of = date_of,
-		.first = first, .codes = codes, .tmps = tmps, .ndates = ndates};
+	struct S_archive arc = {.o = o, .root = root, .stem = stem, .jobs = jobs, .first = first,
+		.codes = codes, .ndates = ndates};
 	arc.left = xcalloc((size_t)(ndates ? ndates : 1), sizeof *arc.left);
-	arc.outs = xcalloc((size_t)(ndates ? ndates : 1), sizeof *arc.outs);
-	arc.errs = xcalloc((size_t)(ndates ? ndates : 1), sizeof *arc.errs);
-	arc.nouts = xcalloc((size_t)(ndates ? ndates : 1), sizeof *arc.nouts);
-	arc.nerrs = xcalloc((size_t)(ndates ? ndates : 1), sizeof *arc.nerrs);
+	arc.said = xcalloc((size_t)(ndates ? ndates : 1), sizeof *arc.said);
 	for (int i = 0; i < ndates; i++)
 		arc.left[i] = first[i + 1] - first[i];
 	if (njobs > 0)
@@ -990,24 +988,17 @@ int drv_archive(const struct drv_options *o, FILE *out, FILE *err)
 	S_free_jobs(jobs, njobs);
 	code = S_worst(code, arc.code);
 	for (int i = 0; i < ndates; i++) {
-		if (arc.outs[i] != NULL)
-			fwrite(arc.outs[i], 1, arc.nouts[i], out);
-		if (arc.errs[i] != NULL)
-			fwrite(arc.errs[i], 1, arc.nerrs[i], err);
-		free(arc.outs[i]);
-		free(arc.errs[i]);
+		if (arc.said[i].out != NULL)
+			fwrite(arc.said[i].out, 1, arc.said[i].nout, out);
+		if (arc.said[i].err != NULL)
+			fwrite(arc.said[i].err, 1, arc.said[i].nerr, err);
+		free(arc.said[i].out);
+		free(arc.said[i].err);
 	}
 	free(arc.left);
-	free(arc.outs);
-	free(arc.errs);
-	free(arc.nouts);
-	free(arc.nerrs);
-	for (int i = 0; i < ndates; i++)
-		free(tmps[i]);
-	free(tmps);
+	free(arc.said);
 	free(codes);
 	free(first);
-	free(date_of);
 	free(stem);
 	S_unload(&ld);
 	return code;

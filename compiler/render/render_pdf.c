@@ -873,35 +873,12 @@ int pdf_finish(struct pdf_out *o, const struct layout *l)
 	return rc;
 }
 
-/* libharu's writes (most of a few bytes) gathered into blocks for the file */
-struct S_sink {
-	int fd;
-	int err; /* errno of a failed write */
-	size_t n;
-	char buf[65536];
-};
-
-static int S_sink_flush(struct S_sink *k)
+/* libharu's writes, most of a few bytes, go through stdio's buffer into the file */
+static HPDF_STATUS S_put_file(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT size)
 {
-	if (k->err == 0 && k->n > 0 && out_write_fd(k->fd, k->buf, k->n) != 0)
-		k->err = errno;
-	k->n = 0;
-	return k->err == 0 ? 0 : -1;
-}
-
-static HPDF_STATUS S_put_fd(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT size)
-{
-	struct S_sink *k = s->attr;
-	while (size > 0) {
-		if (k->n == sizeof k->buf && S_sink_flush(k) != 0)
-			return HPDF_SetError(s->error, HPDF_FILE_IO_ERROR, (HPDF_STATUS)k->err);
-		size_t take = sizeof k->buf - k->n < size ? sizeof k->buf - k->n : size;
-		memcpy(k->buf + k->n, ptr, take);
-		k->n += take;
-		ptr += take;
-		size -= (HPDF_UINT)take;
-	}
-	return HPDF_OK;
+	if (fwrite(ptr, 1, size, s->attr) == size)
+		return HPDF_OK;
+	return HPDF_SetError(s->error, HPDF_FILE_IO_ERROR, (HPDF_STATUS)errno);
 }
 
 int pdf_write(void *ctx, int fd)
@@ -911,26 +888,33 @@ int pdf_write(void *ctx, int fd)
 		errno = EINVAL;
 		return -1;
 	}
-	/* libharu saves into the document's stream: it becomes a writer to fd (libharu frees
-	 * the one it had, or the last writer, with the document; their data is nothing) */
-	struct S_sink *k = xmalloc(sizeof *k);
-	k->fd = fd;
-	k->err = 0;
-	k->n = 0;
-	HPDF_Stream w = HPDF_CallbackWriter_New(o->pdf->mmgr, S_put_fd, k);
-	if (w == NULL) {
-		free(k);
-		errno = ENOMEM;
+	int own = dup(fd);
+	FILE *f = own >= 0 ? fdopen(own, "w") : NULL;
+	if (f == NULL) {
+		int e = errno;
+		if (own >= 0)
+			close(own);
+		errno = e;
 		return -1;
 	}
-	if (o->pdf->stream != NULL)
-		HPDF_Stream_Free(o->pdf->stream);
-	o->pdf->stream = w;
-	HPDF_STATUS r = HPDF_SaveToStream(o->pdf);
-	w->attr = NULL;
-	int err = S_sink_flush(k) == 0 ? 0 : k->err;
-	free(k);
-	if (r == HPDF_OK && o->st.error == 0 && err == 0)
+	setvbuf(f, NULL, _IOFBF, 65536);
+	/* libharu saves into the document's stream: it becomes a writer to f (libharu frees
+	 * the one it had, or the last writer, with the document; their data is nothing) */
+	HPDF_Stream w = HPDF_CallbackWriter_New(o->pdf->mmgr, S_put_file, f);
+	HPDF_STATUS r = HPDF_INVALID_STREAM;
+	if (w != NULL) {
+		if (o->pdf->stream != NULL)
+			HPDF_Stream_Free(o->pdf->stream);
+		o->pdf->stream = w;
+		r = HPDF_SaveToStream(o->pdf);
+		w->attr = NULL;
+	}
+	/* a failed write's errno reached libharu's error handler as the error's detail */
+	int err = !ferror(f) ? 0 : o->st.error == HPDF_FILE_IO_ERROR && o->st.detail != 0
+		? (int)o->st.detail : EIO;
+	if (fclose(f) != 0 && err == 0)
+		err = errno;
+	if (w != NULL && r == HPDF_OK && o->st.error == 0 && err == 0)
 		return 0;
 	if (err == 0) {
 		diag_emit(o->d, D_PDF_LIB, o->file, 0, 0, (unsigned long)o->st.error,

@@ -36,38 +36,6 @@ static char *S_stem(const char *path)
 	return xstrndup(base, n);
 }
 
-/* Writes DIR/NAME.EXT atomically (the bytes of data, or what write puts) and prints its path
- * on out (when not NULL). */
-static int S_write_any(struct diags *d, const char *dir, const char *name, const char *ext,
-	const void *data, size_t len, out_writer write, void *ctx, FILE *out)
-{
-	char msg[512];
-	struct buf path = {0};
-	buf_printf(&path, "%s/%s.%s", dir, name, ext);
-	int rc = write != NULL ? out_write_atomic_with(path.data, write, ctx, msg, sizeof msg)
-		: out_write_atomic(path.data, data, len, msg, sizeof msg);
-	if (rc != 0)
-		diag_emit(d, D_OUT_WRITE, NULL, 0, 0, msg);
-	else if (out != NULL)
-		fprintf(out, "%s\n", path.data);
-	buf_free(&path);
-	return rc;
-}
-
-/* The same, from a buffer. */
-static int S_write(struct diags *d, const char *dir, const char *name, const char *ext,
-	const void *data, size_t len, FILE *out)
-{
-	return S_write_any(d, dir, name, ext, data, len, NULL, NULL, out);
-}
-
-/* The same, with the bytes a writer puts (the PDF, saved by libharu into the file). */
-static int S_write_with(struct diags *d, const char *dir, const char *name, const char *ext,
-	out_writer write, void *ctx, FILE *out)
-{
-	return S_write_any(d, dir, name, ext, NULL, 0, write, ctx, out);
-}
-
 static int S_worst(int a, int b)
 {
 	if (a == EXIT_IO || b == EXIT_IO)
@@ -162,7 +130,27 @@ struct S_job {
 	const char *as_of;
 	char *dir;  /* where its files go */
 	char *name; /* <stem>[.<topic>+<topic>][.<date>] */
+	enum out_sync sync; /* OUT_STAGED: dir is a staging directory, made durable when published */
 };
+
+/* Writes the job's file of extension ext atomically, the bytes a writer puts (write not NULL)
+ * or those of data, and prints its path on out (when not NULL). */
+static int S_write(struct diags *d, const struct S_job *j, const char *ext, out_writer write,
+	void *ctx, const void *data, size_t len, FILE *out)
+{
+	char msg[512];
+	struct buf path = {0};
+	buf_printf(&path, "%s/%s.%s", j->dir, j->name, ext);
+	int rc = write != NULL
+		? out_write_atomic_with(path.data, write, ctx, j->sync, msg, sizeof msg)
+		: out_write_atomic(path.data, data, len, j->sync, msg, sizeof msg);
+	if (rc != 0)
+		diag_emit(d, D_OUT_WRITE, NULL, 0, 0, msg);
+	else if (out != NULL)
+		fprintf(out, "%s\n", path.data);
+	buf_free(&path);
+	return rc;
+}
 
 /* Makes one report and writes its files; diagnostics into d, paths onto out. With last, this
  * is the loaded model's last use: the tree takes copies of what it needs from it and the
@@ -220,8 +208,7 @@ static int S_run_job(struct S_loaded *ld, const struct drv_options *o,
 		if (code == EXIT_OK && po != NULL) {
 			if (pdf_finish(po, l) != 0)
 				code = EXIT_IO;
-			else if (S_write_with(d, j->dir, j->name, "pdf", pdf_write, po,
-				o->quiet ? NULL : out) != 0)
+			else if (S_write(d, j, "pdf", pdf_write, po, NULL, 0, o->quiet ? NULL : out) != 0)
 				code = EXIT_IO;
 		}
 		if (code == EXIT_OK && o->tex) {
@@ -229,7 +216,7 @@ static int S_run_job(struct S_loaded *ld, const struct drv_options *o,
 			size_t len = 0;
 			if (tex_render(doc, ld->s, d, &tex, &len) != 0)
 				code = EXIT_IO;
-			else if (S_write(d, j->dir, j->name, "tex", tex, len, o->quiet ? NULL : out) != 0)
+			else if (S_write(d, j, "tex", NULL, NULL, tex, len, o->quiet ? NULL : out) != 0)
 				code = EXIT_IO;
 			free(tex);
 		}
@@ -712,13 +699,17 @@ static void S_json_str(struct buf *b, const char *s)
 }
 
 /* manifest.json: the inputs' digests and every file with its size and digest, one file a
- * line, in name order: the same inputs give the same bytes. */
+ * line, in name order: the same inputs give the same bytes. Each file is made durable as it
+ * is read (the reports were written to the staging directory unsynced: the workers go on
+ * while this process waits for the disk). */
 static int S_manifest(const char *dir, const struct drv_options *o, const char *date,
-	struct buf *out)
+	struct buf *out, char *msg, size_t msgsize)
 {
 	char src[65], sty[65];
-	if (sha256_file(o->source, src, NULL) != 0 || style_digest(o->style, sty) != 0)
+	if (sha256_file(o->source, src, NULL) != 0 || style_digest(o->style, sty) != 0) {
+		snprintf(msg, msgsize, "%s: the inputs cannot be read again: %s", dir, strerror(errno));
 		return -1;
+	}
 	const char *base = strrchr(o->source, '/');
 	buf_printf(out, "{\n  \"briefc\": \"%s\",\n  \"as_of\": \"%s\",\n  \"source\": {\"name\": ",
 		BRIEFC_VERSION, date);
@@ -734,9 +725,17 @@ static int S_manifest(const char *dir, const struct drv_options *o, const char *
 		char hex[65];
 		long long size = 0;
 		int rc = sha256_file(p.data, hex, &size);
-		buf_free(&p);
+		if (rc == 0)
+			rc = out_sync_path(p.data);
 		if (rc != 0)
+			snprintf(msg, msgsize, "%s: %s", p.data, strerror(errno));
+		buf_free(&p);
+		if (rc != 0) {
+			for (; i < n; i++)
+				free(names[i]);
+			free(names);
 			return -1;
+		}
 		buf_puts(out, "    {\"name\": ");
 		S_json_str(out, names[i]);
 		buf_printf(out, ", \"size\": %lld, \"sha256\": \"%s\"}%s\n", size, hex, i + 1 < n ? "," : "");
@@ -805,8 +804,10 @@ static int S_publish(const struct drv_options *o, const char *root, const char *
 	char msg[512];
 	int code = EXIT_OK;
 	struct buf man = {0};
-	if (c == EXIT_OK && S_manifest(tmp.data, o, date, &man) != 0)
+	if (c == EXIT_OK && S_manifest(tmp.data, o, date, &man, msg, sizeof msg) != 0) {
+		fprintf(err, "briefc: error: %s\n", msg);
 		c = EXIT_IO;
+	}
 	if (c != EXIT_OK) {
 		S_rmtree(tmp.data);
 		buf_free(&man);
@@ -816,7 +817,7 @@ static int S_publish(const struct drv_options *o, const char *root, const char *
 	}
 	struct buf mpath = {0};
 	buf_printf(&mpath, "%s/manifest.json", tmp.data);
-	int wrote = out_write_atomic(mpath.data, man.data, man.len, msg, sizeof msg);
+	int wrote = out_write_atomic(mpath.data, man.data, man.len, OUT_SYNC, msg, sizeof msg);
 	buf_free(&mpath);
 	struct buf oldm = {0};
 	buf_printf(&oldm, "%s/manifest.json", final.data);
@@ -857,6 +858,10 @@ static int S_publish(const struct drv_options *o, const char *root, const char *
 			S_rmtree(tmp.data);
 			code = EXIT_IO;
 		} else {
+			struct buf parent = {0};
+			buf_printf(&parent, "%s/%s", root, stem);
+			out_sync_path(parent.data); /* the new entry (best effort, as for any file) */
+			buf_free(&parent);
 			if (exists)
 				S_rmtree(aside.data);
 			fprintf(out, "%s%s\n", final.data, exists ? ": replaced" : "");
@@ -967,6 +972,8 @@ int drv_archive(const struct drv_options *o, FILE *out, FILE *err)
 		jo.dates = &o->dates[k];
 		int n;
 		struct S_job *dj = S_plan(&jo, ld.m, tmp.data, &n);
+		for (int i = 0; i < n; i++)
+			dj[i].sync = OUT_STAGED; /* (S_publish makes the directory durable) */
 		jobs = xrealloc(jobs, (size_t)(njobs + n) * sizeof *jobs);
 		memcpy(jobs + njobs, dj, (size_t)n * sizeof *jobs);
 		free(dj); /* (its jobs' strings now belong to jobs) */

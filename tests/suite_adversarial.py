@@ -1012,6 +1012,73 @@ def output_fault_concurrent_runs(ctx):
         check(open(os.path.join(out, "x.pdf"), "rb").read() in wanted, f"round {rnd}: x.pdf is no run's whole output")
 
 
+def strace_calls(log):
+    """strace -f -y output as (pid, call, first argument, result) tuples, in order."""
+    calls = []
+    for line in open(log):
+        mm = re.match(r"(\d+) +(\w+)\((.*)\) += (-?\d+)", line)
+        if mm:
+            arg = mm.group(3).split(", ")[0]
+            calls.append((int(mm.group(1)), mm.group(2), arg, int(mm.group(4))))
+    return calls
+
+
+@test
+def output_fault_archive_durable_when_published(ctx):
+    """An archive's workers write their reports into the staging directory without waiting
+    for the disk; the parent makes every file, the manifest and the directory durable
+    before the one rename that publishes the date, and the new entry after it (strace). A
+    failing fsync there (EIO, injected) publishes nothing, leaves no staging directory,
+    names the file and exits 3."""
+    if VALGRIND:  # (the calls would be valgrind's)
+        return
+    strace = need("strace")  # ./zigw installs it
+    d = ctx.tmp("fault-archive-sync")
+    os.makedirs(d)
+    src = os.path.join(d, "nk.xml")
+    shutil.copy(SOURCE, src)
+    root = os.path.join(d, "out")
+    log = os.path.join(d, "archive.strace")
+    r = run([strace, "-f", "-qq", "-y", "-o", log, "-e", "trace=fsync,rename",
+             ctx.briefc, "archive", src, "--as-of", "2021-01-11", "--out", root, "--jobs", "2"],
+            text=True, timeout=600)
+    check(r.returncode == 0, r.stderr)
+    snap = os.path.join(root, "nk", "2021-01-11")
+    calls = strace_calls(log)
+    # the date is published by renaming its staging directory, named after the parent
+    publish = [i for i, c in enumerate(calls)
+               if c[1] == "rename" and re.search(r'/nk/\.2021-01-11\.tmp-\d+"$', c[2])]
+    check(len(publish) == 1, f"renames of the staging directory: {publish}")
+    parent = calls[publish[0]][0]
+    check(calls[publish[0]][2].endswith(f'.tmp-{parent}"'), "the staging directory is not the parent's")
+    synced_by = {c[0] for c in calls if c[1] == "fsync"}
+    check(synced_by == {parent}, f"fsync by processes other than the parent: {synced_by - {parent}}")
+    synced = [c[2] for c in calls[:publish[0]] if c[1] == "fsync" and c[3] == 0]
+    staging = f"{root}/nk/.2021-01-11.tmp-{parent}"
+    names = sorted(os.listdir(snap))
+    check(len(names) == 25, f"{len(names)} files published")
+    for name in names:
+        if name == "manifest.json":  # (written by the parent as an unnamed file, synced, then named)
+            check(any(s.startswith(f"<{staging}/#") or f"<{staging}/#" in s for s in synced) and
+                  any(c[1] == "rename" and c[0] == parent and f"{staging}/manifest.json." in c[2]
+                      for c in calls[:publish[0]]), "the manifest was not synced before publishing")
+            continue
+        check(any(s.endswith(f"<{staging}/{name}>") for s in synced), f"{name} was not synced before publishing")
+    check(any(s.endswith(f"<{staging}>") for s in synced), "the staging directory was not synced before publishing")
+    after = [c[2] for c in calls[publish[0]:] if c[1] == "fsync"]
+    check(any(s.endswith(f"<{root}/nk>") for s in after), "the published entry was not synced")
+    # the disk fails when the parent makes a report durable: nothing published, exit 3
+    root2 = os.path.join(d, "out2")
+    r = run([strace, "-f", "-qq", "-o", os.devnull, "-e", "trace=fsync", "-e", "inject=fsync:error=EIO:when=3",
+             ctx.briefc, "archive", src, "--as-of", "2021-01-11", "--out", root2, "--jobs", "2"],
+            text=True, timeout=600)
+    check(r.returncode == 3, f"exit {r.returncode}: {r.stderr}")
+    check(re.search(r"briefc: error: .*/nk/\.2021-01-11\.tmp-\d+/nk\..*: Input/output error", r.stderr),
+          f"the failing file is not named: {r.stderr}")
+    check(os.listdir(os.path.join(root2, "nk")) == [], f"left behind: {os.listdir(os.path.join(root2, 'nk'))}")
+    check(r.stdout == "", f"printed {r.stdout!r}")
+
+
 @test
 def debug_build_has_ubsan(ctx):
     """The binaries under test are Debug builds with UBSan's checks compiled in (Zig's

@@ -18,6 +18,7 @@ struct S_src {
 	size_t len;
 	out_writer write;
 	void *ctx;
+	enum out_sync sync;
 };
 
 int out_write_fd(int fd, const void *data, size_t len)
@@ -46,7 +47,7 @@ static int S_write_all(int fd, const struct S_src *src)
 		return -1;
 	}
 	/* Output files are readable by everyone, like any file the user would write. */
-	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0)
+	if (fchmod(fd, 0644) != 0 || (src->sync == OUT_SYNC && fsync(fd) != 0))
 		return -1;
 	return 0;
 }
@@ -62,20 +63,25 @@ static char *S_dir_of(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
-/* Makes the directory entry durable too (best effort: some file systems refuse). */
-static void S_sync_dir(const char *dir)
+int out_sync_path(const char *path)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	int e = errno;
+	close(fd);
+	if (rc != 0 && e == EINVAL)
+		return 0; /* (a file system that cannot sync this kind of file) */
+	errno = e;
+	return rc;
 }
 
 #ifdef O_TMPFILE
 /* Linux: the data goes to an unnamed file in the target directory (O_TMPFILE), which gets a
- * name only once it is complete and synced, and is renamed over path at once: a process
- * killed while writing leaves nothing behind (the kernel frees an unnamed file). Returns 0,
+ * name only once it is complete (and synced, with OUT_SYNC), and is renamed over path at
+ * once: a process killed while writing leaves nothing behind (the kernel frees an unnamed
+ * file). Returns 0,
  * -1 on failure (errno set), or 1 when the file system cannot make unnamed files. */
 static int S_write_unnamed(const char *path, const char *dir, const struct S_src *src)
 {
@@ -167,22 +173,23 @@ static int S_atomic(const char *path, const struct S_src *src, char *err, size_t
 		rc = S_write_named(path, src); /* (a writer writes it all again) */
 	if (rc != 0)
 		snprintf(err, errsize, "%s: %s", path, strerror(errno));
-	else
-		S_sync_dir(dir);
+	else if (src->sync == OUT_SYNC)
+		out_sync_path(dir); /* the new entry too (best effort: some file systems refuse) */
 	free(dir);
 	return rc == 0 ? 0 : -1;
 }
 
-int out_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errsize)
+int out_write_atomic(const char *path, const void *data, size_t len, enum out_sync sync,
+	char *err, size_t errsize)
 {
-	struct S_src src = {.data = data, .len = len};
+	struct S_src src = {.data = data, .len = len, .sync = sync};
 	return S_atomic(path, &src, err, errsize);
 }
 
-int out_write_atomic_with(const char *path, out_writer write, void *ctx, char *err,
-	size_t errsize)
+int out_write_atomic_with(const char *path, out_writer write, void *ctx, enum out_sync sync,
+	char *err, size_t errsize)
 {
-	struct S_src src = {.write = write, .ctx = ctx};
+	struct S_src src = {.write = write, .ctx = ctx, .sync = sync};
 	return S_atomic(path, &src, err, errsize);
 }
 

@@ -4,17 +4,28 @@
 
 #include <stddef.h>
 
-/* Writes data to path through a temporary file in the same directory, fsyncs and renames it.
- * On failure the earlier file at path is untouched, no temporary is left, and a message is
+/* How durable a write is when it returns. OUT_SYNC: the file's data and its directory entry
+ * are on disk (fsync of both). OUT_STAGED: neither is synced; for files in a directory of
+ * their own that nobody sees until it is published, which is made durable as a whole then
+ * (out_sync_path on each file and on the directory) by whoever publishes it. */
+enum out_sync { OUT_SYNC, OUT_STAGED };
+
+/* Writes data to path through a temporary file in the same directory and renames it. On
+ * failure the earlier file at path is untouched, no temporary is left, and a message is
  * written into err (errsize bytes). Returns 0 on success. */
-int out_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errsize);
+int out_write_atomic(const char *path, const void *data, size_t len, enum out_sync sync,
+	char *err, size_t errsize);
 
 /* A writer writes all of its bytes into fd (0, or -1 with errno set); it may be called again,
  * for another fd, and must then write the same bytes. */
 typedef int (*out_writer)(void *ctx, int fd);
 /* out_write_atomic with the bytes a writer gives, so that they need not be in memory at all. */
-int out_write_atomic_with(const char *path, out_writer write, void *ctx, char *err,
-	size_t errsize);
+int out_write_atomic_with(const char *path, out_writer write, void *ctx, enum out_sync sync,
+	char *err, size_t errsize);
+
+/* Makes a file's data, or a directory's entries, durable (fsync). 0, or -1 with errno set;
+ * a file system that cannot sync a directory (EINVAL) counts as success. */
+int out_sync_path(const char *path);
 
 /* Writes all of data to fd (again after EINTR and short writes); 0, or -1 with errno set. */
 int out_write_fd(int fd, const void *data, size_t len);

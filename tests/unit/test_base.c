@@ -121,17 +121,47 @@ static void test_atomic_write(void)
 	CHECK(mkdtemp(dir) != NULL);
 	char path[256], err[256];
 	snprintf(path, sizeof path, "%s/out.pdf", dir);
-	CHECK(out_write_atomic(path, "first", 5, err, sizeof err) == 0);
-	CHECK(out_write_atomic(path, "second!", 7, err, sizeof err) == 0);
+	CHECK(out_write_atomic(path, "first", 5, OUT_SYNC, err, sizeof err) == 0);
+	CHECK(out_write_atomic(path, "second!", 7, OUT_SYNC, err, sizeof err) == 0);
 	struct stat st;
 	CHECK(stat(path, &st) == 0 && st.st_size == 7);
 	/* a path in a missing directory fails cleanly and names the file */
 	char bad[300];
 	snprintf(bad, sizeof bad, "%s/missing/out.pdf", dir);
-	CHECK(out_write_atomic(bad, "x", 1, err, sizeof err) != 0);
+	CHECK(out_write_atomic(bad, "x", 1, OUT_SYNC, err, sizeof err) != 0);
 	CHECK_MSG(strstr(err, "missing/out.pdf") != NULL, "err: %s", err);
 	unlink(path);
 	CHECK(rmdir(dir) == 0); /* nothing else (no temporary) was left behind */
+}
+
+/* A staged write (not synced: the publisher syncs the directory) is as whole and leaves as
+ * little behind as a synced one; out_sync_path syncs files and directories, and names a
+ * missing path's failure. */
+static void test_atomic_write_staged(void)
+{
+	char dir[] = "/tmp/briefc-unit-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char path[256], err[256];
+	snprintf(path, sizeof path, "%s/r.tex", dir);
+	CHECK(out_write_atomic(path, "staged", 6, OUT_STAGED, err, sizeof err) == 0);
+	CHECK(out_write_atomic(path, "staged again", 12, OUT_STAGED, err, sizeof err) == 0);
+	char got[32] = "";
+	FILE *f = fopen(path, "rb");
+	CHECK(f != NULL);
+	size_t n = f ? fread(got, 1, sizeof got - 1, f) : 0;
+	if (f)
+		fclose(f);
+	CHECK(n == 12 && memcmp(got, "staged again", 12) == 0);
+	struct stat st;
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0644);
+	CHECK(out_sync_path(path) == 0);
+	CHECK(out_sync_path(dir) == 0);
+	char missing[300];
+	snprintf(missing, sizeof missing, "%s/missing", dir);
+	errno = 0;
+	CHECK(out_sync_path(missing) == -1 && errno == ENOENT);
+	unlink(path);
+	CHECK(rmdir(dir) == 0); /* no temporary left */
 }
 
 static void test_sha256_vectors(void)
@@ -258,7 +288,7 @@ static void test_atomic_write_with_writer(void)
 	char path[256], err[256];
 	snprintf(path, sizeof path, "%s/out.pdf", dir);
 	struct S_pat p = {.n = 200000, .fail_at = -1};
-	CHECK(out_write_atomic_with(path, S_pat_write, &p, err, sizeof err) == 0);
+	CHECK(out_write_atomic_with(path, S_pat_write, &p, OUT_SYNC, err, sizeof err) == 0);
 	CHECK(p.calls >= 1);
 	size_t len = 0;
 	char *data = file_slurp(path, &len);
@@ -270,7 +300,7 @@ static void test_atomic_write_with_writer(void)
 	free(data);
 	/* a writer failing half way: an error naming the cause, and the earlier file intact */
 	struct S_pat bad = {.n = 500000, .fail_at = 100000};
-	CHECK(out_write_atomic_with(path, S_pat_write, &bad, err, sizeof err) != 0);
+	CHECK(out_write_atomic_with(path, S_pat_write, &bad, OUT_SYNC, err, sizeof err) != 0);
 	CHECK_MSG(strstr(err, strerror(ENOSPC)) != NULL, "message: %s", err);
 	struct stat st;
 	CHECK(stat(path, &st) == 0 && st.st_size == 200000);
@@ -323,5 +353,6 @@ const struct unit_test base_tests[] = {
 	{"diag_order_and_format", test_diag_order_and_format},
 	{"arena", test_arena},
 	{"atomic_write", test_atomic_write},
+	{"atomic_write_staged", test_atomic_write_staged},
 	{NULL, NULL},
 };

@@ -1,6 +1,6 @@
 /* driver.c: runs the pipeline (read, check, transform, layout, render, write) for a source:
  * one report, a set of topic reports and dated snapshots in parallel, or an archive. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* sched_getaffinity */
 #include "driver.h"
 #include "base/output.h"
 #include "base/sha256.h"
@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,8 +229,13 @@ static int S_run_job(struct S_loaded *ld, const struct drv_options *o,
 	return code;
 }
 
+/* The processors this process may run on (taskset, a container's cpuset), not all the
+ * machine's: more workers than that only take turns. */
 static int S_cpus(void)
 {
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set);
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (int)n : 1;
 }

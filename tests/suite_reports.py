@@ -7,7 +7,7 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 
-from harness import SOURCE, check, run, test
+from harness import SOURCE, VALGRIND, check, need, run, test
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -193,6 +193,29 @@ def reports_parallel_and_shards_equal_serial(ctx):
         union.update(part)
     diff = sorted(k for k in set(a) | set(union) if a.get(k) != union.get(k))
     check(not diff, f"the union of the shards differs from the whole: {diff}")
+
+
+@test
+def reports_default_jobs_follow_affinity(ctx):
+    """Without --jobs, a batch makes as many workers as the processors it may run on: none
+    (the reports in the process itself) when taskset gives it one, two when it gives two
+    (strace counts the forks)."""
+    if VALGRIND:  # (the forks would be valgrind's)
+        return
+    strace, taskset = need("strace"), need("taskset")
+    allowed = sorted(os.sched_getaffinity(0))
+    for n in (1, 2):
+        if len(allowed) < n:
+            continue
+        cpus = allowed[:n]
+        log = ctx.tmp(f"affinity-{len(cpus)}.strace")
+        r = run([taskset, "-c", ",".join(map(str, cpus)), strace, "-f", "-qq", "-o", log,
+                 "-e", "trace=fork,vfork,clone,clone3", ctx.briefc, "build", SOURCE, "--all-topics",
+                 "--out", ctx.tmp(f"affinity-{len(cpus)}")], text=True, timeout=600)
+        check(r.returncode == 0, r.stderr)
+        forks = [l for l in open(log) if re.search(r"\b(fork|vfork|clone3?)\(", l) and "= -1" not in l]
+        want = 0 if len(cpus) == 1 else 2
+        check(len(forks) == want, f"on {len(cpus)} processor(s): {len(forks)} workers, want {want}")
 
 
 def sha(path):

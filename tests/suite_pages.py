@@ -388,26 +388,65 @@ def pages_fonts_are_subsets(ctx):
 
 @test
 def pages_cid_to_gid_maps(ctx):
-    """Each CID font's CIDToGIDMap (deflated by briefc as runs, not by libharu) decodes to
-    libharu's 65,535 two-byte entries (CIDs 0 to 65,534) that give the letters the text uses
-    distinct glyphs, and no glyph to a character no subset holds."""
+    """Each face is a Type 0 font whose CIDs are the face's glyph numbers: its ToUnicode map
+    gives each CID drawn its character, and its CIDToGIDMap (deflated by briefc) takes the
+    CIDs drawn to distinct glyphs of the embedded subset, below its glyph count, and no
+    other CID to a glyph; the letters a to z of the text all have their CIDs mapped."""
     need("qpdf")
     out = ctx.tmp("gidmap")
     pdf = build_pdf(ctx, SOURCE, "briefing", out)
     objs = qpdf_json(pdf)["qpdf"][1]
-    maps = []
-    for key, o in objs.items():
-        v = o.get("value") if isinstance(o, dict) else None
-        if isinstance(v, dict) and v.get("/Subtype") == "/CIDFontType2" and "/CIDToGIDMap" in v:
-            maps.append(v["/CIDToGIDMap"])
-    check(len(maps) >= 3, f"{len(maps)} CID fonts with a CIDToGIDMap")
-    for ref in maps:
+    val = lambda ref: objs.get(f"obj:{ref}", {}).get("value")  # noqa: E731
+
+    def stream(ref):
         num = int(str(ref).split()[0])
         r = run(["qpdf", f"--show-object={num}", "--filtered-stream-data", pdf], capture_output=True)
         check(r.returncode == 0, f"object {num}: qpdf: {r.stderr[-300:]}")
-        data = r.stdout
-        check(len(data) == 131070, f"object {num}: {len(data)} bytes, not 65,535 entries")
-        gid = lambda cp: int.from_bytes(data[2 * cp:2 * cp + 2], "big")
-        letters = [gid(ord(c)) for c in "abcdefghijklmnopqrstuvwxyz"]
-        check(all(letters) and len(set(letters)) == 26, f"object {num}: a-z map to {letters}")
-        check(gid(0x4E00) == 0, f"object {num}: a CJK character has glyph {gid(0x4E00)}")
+        return r.stdout
+
+    fonts = [v for v in (o.get("value") for o in objs.values() if isinstance(o, dict))
+             if isinstance(v, dict) and v.get("/Subtype") == "/Type0"]
+    check(len(fonts) >= 3, f"{len(fonts)} Type 0 fonts")
+    letters = set()
+    for t0 in fonts:
+        name = t0.get("/BaseFont")
+        check(t0.get("/Encoding") == "/Identity-H", f"{name}: encoding {t0.get('/Encoding')}")
+        cid = val(t0["/DescendantFonts"][0])
+        check(cid.get("/Subtype") == "/CIDFontType2", f"{name}: descendant {cid.get('/Subtype')}")
+        tounicode = stream(t0["/ToUnicode"]).decode("ascii")
+        cids = {int(c, 16): chr(int(u, 16))
+                for c, u in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]{4})>", tounicode)}
+        check(cids, f"{name}: an empty ToUnicode map")
+        data = stream(cid["/CIDToGIDMap"])
+        check(len(data) == 2 * (max(cids) + 1), f"{name}: a map of {len(data)} bytes for CIDs up to {max(cids)}")
+        gid = lambda c: int.from_bytes(data[2 * c:2 * c + 2], "big")  # noqa: E731
+        prog = stream(val(cid["/FontDescriptor"])["/FontFile2"])
+        tables = {}
+        for t in range(int.from_bytes(prog[4:6], "big")):
+            rec = prog[12 + 16 * t:28 + 16 * t]
+            tables[rec[:4].decode("latin-1")] = int.from_bytes(rec[8:12], "big")
+        u16 = lambda at: int.from_bytes(prog[at:at + 2], "big")  # noqa: E731
+        check(all(t in tables for t in ("maxp", "head", "hhea", "hmtx")), f"{name}: tables {sorted(tables)}")
+        check(not {"GSUB", "GPOS"} & set(tables), f"{name}: layout tables embedded")
+        glyphs, upem, nmetrics = u16(tables["maxp"] + 4), u16(tables["head"] + 18), u16(tables["hhea"] + 34)
+        check(glyphs, f"{name}: no glyph count in the program")
+        # each width /W gives equals the glyph's advance in the program, in 1/1000 em
+        widths, w = {}, cid.get("/W", [])
+        for i in range(0, len(w) - 1, 2):
+            for k, wd in enumerate(w[i + 1]):
+                widths[w[i] + k] = wd
+        for c in cids:
+            g = gid(c)
+            if c == 0 or not 0 < g < glyphs:
+                continue
+            adv = u16(tables["hmtx"] + 4 * min(g, nmetrics - 1))
+            check(widths.get(c) == adv * 1000 // upem,
+                  f"{name}: CID {c} ({cids[c]!r}): /W {widths.get(c)}, the program {adv * 1000 // upem}")
+        drawn = [gid(c) for c in cids if c != 0]
+        check(all(0 < g < glyphs for g in drawn), f"{name}: a CID maps outside the subset's {glyphs} glyphs")
+        check(len(set(drawn)) == len(drawn), f"{name}: two CIDs map to one glyph")
+        mapped = sum(1 for i in range(0, len(data), 2) if data[i:i + 2] != b"\0\0")
+        check(mapped == len(drawn), f"{name}: {mapped} CIDs have glyphs, {len(drawn)} were drawn")
+        letters |= {ch for c, ch in cids.items() if "a" <= ch <= "z" and gid(c)}
+    missing = sorted(set("abcdefghijklmnopqrstuvwxyz") - letters)
+    check(not missing, f"letters without a mapped CID: {missing}")

@@ -46,7 +46,7 @@ enum diag_level { DIAG_WARNING, DIAG_ERROR };
 	/* style sheets */ \
 	X(D_STYLE_VALUE, ERROR, "%s") \
 	X(D_STYLE_FONT, ERROR, "no font file found for family '%s' (%s)") \
-	X(D_STYLE_FONT_TYPE, ERROR, "font '%s' is not a TrueType font (%s); libharu embeds TrueType outlines only") \
+	X(D_STYLE_FONT_TYPE, ERROR, "font '%s' is not a TrueType font (%s); briefc embeds TrueType outlines only") \
 	/* layout */ \
 	X(D_GLYPH_MISSING, WARNING, "no font covers character U+%04X '%s'; shown as a blank") \
 	X(D_GLYPH_MORE, WARNING, "%d more characters that no font covers; shown as blanks") \
@@ -58,7 +58,7 @@ enum diag_level { DIAG_WARNING, DIAG_ERROR };
 	/* output */ \
 	X(D_OUT_WRITE, ERROR, "cannot write output: %s") \
 	X(D_PDF_LIB, ERROR, "PDF library error 0x%04lX (detail %lu)") \
-	X(D_PDF_SUBSET, WARNING, "internal: character U+%04X was left out of the embedded subset of %s; it shows as a box")
+	X(D_PDF_SUBSET, WARNING, "internal: character U+%04X has no glyph in %s, the face it was drawn in; it shows as a box")
 
 enum diag_id {
 #define X(id, level, text) id,

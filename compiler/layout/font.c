@@ -136,6 +136,7 @@ void font_close(struct fonts *f)
 		free(f->faces[i].file);
 		free(f->faces[i].family);
 		free(f->faces[i].width_cache);
+		free(f->faces[i].glyph_cache);
 		hb_font_destroy(f->faces[i].hb_font);
 	}
 	free(f->faces);
@@ -185,11 +186,28 @@ int font_advance(struct fonts *f, int face, uint32_t cp)
 			*c = -1;
 		} else {
 			long adv = hb_font_get_glyph_h_advance(ff->hb_font, gid);
-			/* libharu: (HPDF_INT16)(advance * 1000 / units_per_em), integer division */
+			/* as the PDF's /W has it (render_pdf.c): integer division */
 			*c = (int16_t)((unsigned long)adv * 1000 / (unsigned long)ff->upem);
 		}
 	}
 	return *c;
+}
+
+int font_glyph(struct fonts *f, int face, uint32_t cp)
+{
+	struct font_face *ff = &f->faces[face];
+	if (cp > 0xFFFF)
+		return -1;
+	if (ff->glyph_cache == NULL)
+		ff->glyph_cache = xcalloc(65536, sizeof *ff->glyph_cache);
+	uint16_t *c = &ff->glyph_cache[cp];
+	if (*c == 0) {
+		hb_codepoint_t gid;
+		/* (a glyph number past 65,534 cannot be a two-byte CID: as if missing) */
+		*c = hb_font_get_nominal_glyph(ff->hb_font, cp, &gid) && gid < 0xFFFF
+			? (uint16_t)(gid + 1) : 0xFFFF;
+	}
+	return *c == 0xFFFF ? -1 : *c - 1;
 }
 
 int font_cover(struct fonts *f, int face, uint32_t cp)

@@ -19,6 +19,8 @@ struct font_face {
 	double ascent, descent; /* per 1000 units of em */
 	void *hb_font;          /* hb_font_t */
 	int16_t *width_cache;   /* per BMP code point, in 1/1000 em; -2 unknown, -1 missing */
+	uint16_t *glyph_cache;  /* per BMP code point, its glyph + 1 (0: not looked up; made
+	                           on first use, by font_glyph) */
 };
 
 struct fonts {
@@ -49,9 +51,13 @@ void font_close(struct fonts *f);
 
 /* The face for a style font with a weight and slant (loaded on first use); -1 on failure. */
 int font_face(struct fonts *f, int font, int bold, int italic);
-/* Advance width of a code point in 1/1000 em, truncated the way libharu writes /W, so that
- * measured widths equal what the PDF viewer advances. -1 when the face lacks the glyph. */
+/* Advance width of a code point in 1/1000 em, truncated to an integer as the PDF's /W
+ * gives it, so that measured widths equal what the PDF viewer advances. -1 when the face
+ * lacks the glyph. */
 int font_advance(struct fonts *f, int face, uint32_t cp);
+/* The glyph the face shows for a BMP code point (its number in the font file), or -1 when
+ * the face has none. */
+int font_glyph(struct fonts *f, int face, uint32_t cp);
 /* The face that shows cp: face itself, else the first fallback with the glyph; -1 if none. */
 int font_cover(struct fonts *f, int face, uint32_t cp);
 /* Kerning of UTF-8 text in one face: dx[i] is the adjustment, in 1/1000 em, between code

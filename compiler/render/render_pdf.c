@@ -1,5 +1,4 @@
-/* render_pdf.c: writes laid-out pages as a PDF with libharu (fonts embedded, UTF-8). */
-#define _GNU_SOURCE /* memfd_create */
+/* render_pdf.c: writes laid-out pages as a PDF with libharu (fonts embedded as subsets). */
 #include "render_pdf.h"
 #include "../base/output.h"
 #include "../base/util.h"
@@ -9,7 +8,6 @@
 #include <string.h>
 
 #include <hpdf.h>
-#include <hpdf_font.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 
@@ -19,9 +17,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
+#include <hb-ot.h>
 #include <hb-subset.h>
 #include <hb.h>
 
@@ -38,37 +36,6 @@ static void S_on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
 		p->error = error;
 		p->detail = detail;
 	}
-}
-
-/* libharu's own ToUnicode CMap uses begincidrange, which readers reject. With the UTF-8
- * encoder a character code is its BMP code point, so the right map is the identity: 256
- * bfrange lines, each within one high byte as the CMap rules require. */
-static HPDF_Dict S_identity_tounicode(HPDF_Doc pdf)
-{
-	HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-	if (s == NULL)
-		return NULL;
-	s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-	struct buf b = {0};
-	buf_puts(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-	for (int blk = 0; blk < 256; blk += 100) {
-		int n = 256 - blk < 100 ? 256 - blk : 100;
-		buf_printf(&b, "%d beginbfrange\n", n);
-		for (int h = blk; h < blk + n; h++) {
-			if (h >= 0xD8 && h <= 0xDF)
-				buf_printf(&b, "<%02X00> <%02XFF> <FFFD>\n", h, h); /* surrogates: never text */
-			else
-				buf_printf(&b, "<%02X00> <%02XFF> <%02X00>\n", h, h, h);
-		}
-		buf_puts(&b, "endbfrange\n");
-	}
-	buf_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-	HPDF_Stream_Write(s->stream, (HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
-	buf_free(&b);
-	return s;
 }
 
 /* Percent-encodes bytes outside printable ASCII (libharu writes URIs as raw bytes). */
@@ -162,16 +129,28 @@ static void S_op(struct buf *b, const char *op, int n, const double *v, int deci
 	buf_putc(b, '\n');
 }
 
+/* A face as a PDF font: a Type 0 font over a CIDFontType2 whose CIDs are the face's own
+ * glyph numbers (Identity-H: a code is its CID), made when a page first draws the face. The
+ * glyphs drawn are recorded; pdf_finish adds the font program (HarfBuzz's subset of those
+ * glyphs), its widths, the map from CIDs to the subset's glyphs and the ToUnicode map. */
+struct S_font {
+	HPDF_Dict type0, cid, desc;
+	unsigned char used[65536 / 8]; /* a bit per glyph */
+	uint32_t *drawn;               /* glyph << 16 | its code point, in order of first use */
+	int ndrawn, cap;
+	int missed;                    /* a character without a glyph was reported */
+};
+
 /* One TJ operator draws a run of text boxes on one baseline in one font, size and colour:
  * the gaps between them (the justified word spaces, the kerning) become TJ's numbers,
  * so a line is one operator instead of a TextOut per word and kerning piece. The codes
- * are the characters' BMP code points (libharu's UTF-8 encoder with Identity-H), two bytes
- * each in a literal string. Returns the index after the run. */
-static int S_text_run(struct buf *ops, struct buf *text, HPDF_Font font, unsigned char *marked,
-	const hb_set_t *subset, unsigned *missed, struct fonts *f, const struct lay_page *pg, int i)
+ * are the glyphs' numbers in the face, two bytes each in a literal string. Returns the
+ * index after the run; *missed is a character the face has no glyph for (a briefc bug: the
+ * layout draws each character in a face that has it). */
+static int S_text_run(struct buf *ops, struct S_font *font, unsigned *missed, struct fonts *f,
+	const struct lay_page *pg, int i)
 {
 	const struct lay_box *first = &pg->boxes[i];
-	text->len = 0;
 	S_op(ops, "Tm", 6, (const double[]){1, 0, 0, 1, first->x, first->y}, 3);
 	buf_puts(ops, "[(");
 	double pen = first->x; /* where the viewer's pen stands after the glyphs so far */
@@ -190,22 +169,25 @@ static int S_text_run(struct buf *ops, struct buf *text, HPDF_Font font, unsigne
 		const char *p = b->text, *end = p + strlen(p);
 		while (p < end) {
 			uint32_t cp = utf8_next(&p, end);
-			unsigned code = cp <= 0xFFFF ? (unsigned)cp : 0xFFFDu;
-			S_code(ops, code);
-			if (!(marked[code >> 3] & (1u << (code & 7)))) {
-				marked[code >> 3] |= (unsigned char)(1u << (code & 7));
-				if (subset != NULL && *missed == 0 && !hb_set_has(subset, code))
-					*missed = code; /* (a briefc bug: the subset must hold it) */
-				char enc[4];
-				buf_put(text, enc, utf8_encode(code, enc));
+			int g = font_glyph(f, b->face, cp);
+			if (g < 0) {
+				if (*missed == 0)
+					*missed = cp;
+				g = 0;
+			}
+			S_code(ops, (unsigned)g);
+			if (!(font->used[g >> 3] & (1u << (g & 7)))) {
+				font->used[g >> 3] |= (unsigned char)(1u << (g & 7));
+				if (font->ndrawn == font->cap) {
+					font->cap = font->cap ? font->cap * 2 : 256;
+					font->drawn = xrealloc(font->drawn, (size_t)font->cap * sizeof *font->drawn);
+				}
+				font->drawn[font->ndrawn++] = (uint32_t)g << 16 | (cp <= 0xFFFF ? cp : 0xFFFD);
 			}
 		}
 		pen = b->x + font_text_width(f, b->face, b->size, b->text, (size_t)(end - b->text));
 	}
 	buf_puts(ops, ")] TJ\n");
-	/* measuring marks the glyphs as used, so that the subset embeds them: once a character */
-	if (text->len > 0)
-		HPDF_Font_TextWidth(font, (const HPDF_BYTE *)text->data, (HPDF_UINT)text->len);
 	return k;
 }
 
@@ -258,18 +240,13 @@ struct pdf_out {
 	struct fonts *f;
 	const char *file;
 	struct diags *d;
-	HPDF_Font *fonts;  /* per face, loaded when first drawn */
-	unsigned char **marked; /* per face, a bit per BMP code: its glyph is marked as used */
-	hb_set_t *charset;      /* what the document can draw: the subsets keep these */
-	int *subset_fd;         /* per face, the memory file of its subset (-1: none) */
-	int *subset_missed;     /* per face, a character outside its subset was reported */
-	int *font_tried;
+	struct S_font **fonts; /* per face, made when first drawn */
 	HPDF_Page *pages;
 	int npages, pcap;
 	struct S_images images;
 	struct S_link *links;
 	int nlinks, lcap;
-	struct buf ops, text; /* a content stream being made; a text run's characters */
+	struct buf ops;       /* a content stream being made */
 	struct buf zout;      /* ops deflated */
 	struct vec annots;    /* the bodies of the link annotations (char *) */
 	z_stream z;
@@ -355,74 +332,29 @@ static HPDF_UINT32 S_spool_size(HPDF_Stream s)
 	return ((struct S_spooled *)s->attr)->len;
 }
 
-/* A stream of libharu's holding data: in the spool, or else in memory. NULL on failure. */
-static HPDF_Stream S_stream_of(struct pdf_out *o, const char *data, size_t len)
+/* A stream of libharu's holding data in memory, in one block of its size. */
+static HPDF_Stream S_mem_stream(struct pdf_out *o, const char *data, size_t len)
 {
-	if (o->spool_fd >= 0) {
-		if (out_write_fd(o->spool_fd, data, len) != 0) {
-			o->spool_err = errno;
-			return NULL;
-		}
-		struct S_spooled *sp = arena_alloc(&o->spooled, sizeof *sp);
-		*sp = (struct S_spooled){.fd = o->spool_fd, .off = o->spool_len, .len = (HPDF_UINT)len};
-		o->spool_len += (off_t)len;
-		return HPDF_CallbackReader_New(o->pdf->mmgr, S_spool_read, S_spool_seek, S_spool_tell,
-			S_spool_size, sp);
-	}
 	HPDF_Stream s = HPDF_MemStream_New(o->pdf->mmgr, (HPDF_UINT)(len ? len : 1));
 	if (s != NULL && HPDF_Stream_Write(s, (const HPDF_BYTE *)data, (HPDF_UINT)len) != HPDF_OK)
 		return NULL; /* (libharu frees it with the document) */
 	return s;
 }
 
-static void S_add_utf8(hb_set_t *set, const char *s)
+/* A stream of libharu's holding data: in the spool, or else in memory. NULL on failure. */
+static HPDF_Stream S_stream_of(struct pdf_out *o, const char *data, size_t len)
 {
-	if (s == NULL)
-		return;
-	/* Whole blocks of 128 characters: the subset's cmap then has a few ranges, not one per
-	 * scattered letter (libharu searches it linearly for each of 65,536 codes); glyphs kept
-	 * but never drawn cost nothing, since libharu writes the outlines of drawn glyphs only. */
-	const char *end = s + strlen(s);
-	while (s < end) {
-		uint32_t cp = utf8_next(&s, end);
-		if (cp > 0xFFFF)
-			cp = 0xFFFD;
-		if (!hb_set_has(set, cp))
-			hb_set_add_range(set, cp & ~0x7Fu, cp | 0x7Fu);
-	}
-}
-
-static void S_add_nodes(hb_set_t *set, const struct doc_node *n)
-{
-	for (; n != NULL; n = n->next) {
-		S_add_utf8(set, n->text);
-		S_add_utf8(set, n->label);
-		S_add_nodes(set, n->first);
-	}
-}
-
-/* Every character the document can draw: its text and labels, the fields and templates the
- * running heads show, and the ranges briefc's own strings come from (ASCII, Latin-1 and
- * Latin Extended-A, general punctuation, the timeline's shapes, U+FFFD). */
-static hb_set_t *S_charset(const struct doc *doc, const struct style *s)
-{
-	hb_set_t *set = hb_set_create();
-	if (!hb_set_allocation_successful(set)) {
-		hb_set_destroy(set);
+	if (o->spool_fd < 0)
+		return S_mem_stream(o, data, len);
+	if (out_write_fd(o->spool_fd, data, len) != 0) {
+		o->spool_err = errno;
 		return NULL;
 	}
-	hb_set_add_range(set, 0x20, 0x7E);
-	hb_set_add_range(set, 0xA0, 0x17F);
-	hb_set_add_range(set, 0x2000, 0x206F);
-	hb_set_add_range(set, 0x25A0, 0x25FF);
-	hb_set_add(set, 0xFFFD);
-	S_add_nodes(set, doc->root);
-	const char *fields[] = {doc->title, doc->short_title, doc->author, doc->subject,
-		doc->keywords, doc->classification, doc->as_of, s ? s->header : NULL,
-		s ? s->footer : NULL};
-	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
-		S_add_utf8(set, fields[i]);
-	return set;
+	struct S_spooled *sp = arena_alloc(&o->spooled, sizeof *sp);
+	*sp = (struct S_spooled){.fd = o->spool_fd, .off = o->spool_len, .len = (HPDF_UINT)len};
+	o->spool_len += (off_t)len;
+	return HPDF_CallbackReader_New(o->pdf->mmgr, S_spool_read, S_spool_seek, S_spool_tell,
+		S_spool_size, sp);
 }
 
 struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *file,
@@ -442,18 +374,11 @@ struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *fi
 	/* Page contents are compressed here, page by page as they are finished (so that libharu
 	 * holds them small); fonts, images and the rest by libharu when it saves. */
 	HPDF_SetCompressionMode(o->pdf, HPDF_COMP_IMAGE | HPDF_COMP_METADATA);
-	HPDF_UseUTFEncodings(o->pdf);
+	HPDF_UseUTFEncodings(o->pdf); /* (the document information and the outline's titles) */
 	HPDF_SetCurrentEncoder(o->pdf, "UTF-8");
 	HPDF_SetPagesConfiguration(o->pdf, S_PAGES_PER_NODE);
 	HPDF_SetPageMode(o->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
 	o->fonts = xcalloc((size_t)f->nfaces + 1, sizeof *o->fonts);
-	o->font_tried = xcalloc((size_t)f->nfaces + 1, sizeof *o->font_tried);
-	o->marked = xcalloc((size_t)f->nfaces + 1, sizeof *o->marked);
-	o->subset_fd = xmalloc(((size_t)f->nfaces + 1) * sizeof *o->subset_fd);
-	o->subset_missed = xcalloc((size_t)f->nfaces + 1, sizeof *o->subset_missed);
-	for (int i = 0; i <= f->nfaces; i++)
-		o->subset_fd[i] = -1;
-	o->charset = S_charset(doc, f->style);
 	/* Document information: from the source, never the clock (set now: libharu copies it,
 	 * and the tree may be gone by pdf_finish). */
 	HPDF_SetInfoAttr(o->pdf, HPDF_INFO_TITLE, doc->title ? doc->title : "");
@@ -476,56 +401,6 @@ struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *fi
 		o->failed = 1;
 	o->spool_fd = S_spool_open();
 	return o;
-}
-
-/* The face cut down by HarfBuzz's subsetter to the characters in o->charset, in a memory
- * file whose /proc path libharu can open (it reads the font file again when it saves):
- * libharu then maps every code of its encoder (65,536 of them, each by a linear search of
- * the cmap) and writes the font from a small file rather than a whole DejaVu. Returns the
- * path in buf, or NULL to embed the font file itself. */
-static const char *S_subset(struct pdf_out *o, int face, char *buf, size_t n)
-{
-#ifdef MFD_CLOEXEC
-	hb_face_t *src = hb_font_get_face((hb_font_t *)o->f->faces[face].hb_font);
-	hb_subset_input_t *in = hb_subset_input_create_or_fail();
-	if (src == NULL || in == NULL || o->charset == NULL) {
-		hb_subset_input_destroy(in);
-		return NULL;
-	}
-	hb_set_union(hb_subset_input_unicode_set(in), o->charset);
-	hb_face_t *sub = hb_subset_or_fail(src, in);
-	hb_subset_input_destroy(in);
-	if (sub == NULL)
-		return NULL;
-	hb_blob_t *blob = hb_face_reference_blob(sub);
-	unsigned len = 0;
-	const char *data = hb_blob_get_data(blob, &len);
-	int fd = len > 0 ? memfd_create("briefc-font", MFD_CLOEXEC) : -1;
-	int ok = fd >= 0;
-	for (unsigned off = 0; ok && off < len;) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w <= 0)
-			ok = 0;
-		else
-			off += (unsigned)w;
-	}
-	hb_blob_destroy(blob);
-	hb_face_destroy(sub);
-	if (ok) {
-		snprintf(buf, n, "/proc/self/fd/%d", fd);
-		ok = access(buf, R_OK) == 0; /* no /proc: the whole font */
-	}
-	if (!ok) {
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	o->subset_fd[face] = fd;
-	return buf;
-#else
-	(void)o, (void)face, (void)buf, (void)n;
-	return NULL;
-#endif
 }
 
 /* Deflates n bytes through z (made by deflateInit2; reset here) into out, emptied first.
@@ -558,61 +433,253 @@ static HPDF_STATUS S_write_flate(HPDF_Dict dict, HPDF_Stream stream)
 	return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
 }
 
-/* A CID font's CIDToGIDMap is 65,536 two-byte entries, nearly all zero; libharu would
- * deflate it at its default level when saving, a tenth of a short briefing's time. It is
- * deflated here at once, as runs (Z_RLE: a few bytes of output for the zeros), and its
- * dictionary is taken out of the font's hands (libharu sets the filter of the map it
- * knows when it writes the font). */
-static void S_deflate_gid_map(struct pdf_out *o, HPDF_Font font)
+/* A new indirect dictionary of the document; NULL (and the document failed) when libharu
+ * cannot make one. */
+static HPDF_Dict S_dict(struct pdf_out *o)
 {
-	HPDF_FontAttr fa = font->attr; /* (the Type 0 font keeps its descendant's map) */
-	HPDF_Dict map = fa ? fa->map_stream : NULL;
-	if (map == NULL || map->stream == NULL || map->stream->type != HPDF_STREAM_MEMORY)
-		return;
-	HPDF_UINT32 n = HPDF_Stream_Size(map->stream);
-	unsigned char *raw = xmalloc(n ? n : 1);
-	HPDF_UINT got = n;
-	z_stream z = {0};
-	int ok = HPDF_Stream_Seek(map->stream, 0, HPDF_SEEK_SET) == HPDF_OK;
-	HPDF_STATUS r = ok ? HPDF_Stream_Read(map->stream, raw, &got) : HPDF_OK;
-	ok = ok && (r == HPDF_OK || r == HPDF_STREAM_EOF) && got == n &&
-		deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15, 9, Z_RLE) == Z_OK;
-	if (ok) {
-		ok = S_deflate(&z, raw, n, &o->zout) == 0; /* (o->zout is free between pages) */
-		deflateEnd(&z);
+	HPDF_Dict d = HPDF_Dict_New(o->pdf->mmgr);
+	if (d == NULL || HPDF_Xref_Add(o->pdf->xref, d) != HPDF_OK) { /* (frees d on failure) */
+		o->failed = 1;
+		return NULL;
 	}
-	HPDF_Stream s = ok ? S_stream_of(o, o->zout.data, o->zout.len) : NULL;
-	if (s != NULL) {
-		HPDF_Stream_Free(map->stream);
-		map->stream = s;
-		map->filter = HPDF_STREAM_FILTER_NONE;
-		map->write_fn = S_write_flate;
-		fa->map_stream = NULL;
-	}
-	free(raw);
+	return d;
 }
 
-/* The face's libharu font, loaded (embedded as a subset, with the identity ToUnicode) the
- * first time a page draws it: the order of first use is the layout's, so deterministic. */
-static HPDF_Font S_font(struct pdf_out *o, int face)
+/* A new stream object holding n bytes deflated here (libharu would deflate at its default
+ * level when saving, and keep the bytes in memory until then). */
+static HPDF_Dict S_flate_stream(struct pdf_out *o, const void *data, size_t n)
+{
+	HPDF_Dict d = NULL;
+	if (!o->z_ready || S_deflate(&o->z, data, n, &o->zout) != 0 ||
+		(d = HPDF_DictStream_New(o->pdf->mmgr, o->pdf->xref)) == NULL) {
+		o->failed = 1;
+		return NULL;
+	}
+	/* (in memory: a few per document, made at its end; the spool is for the pages) */
+	HPDF_Stream st = S_mem_stream(o, o->zout.data, o->zout.len);
+	if (st == NULL) {
+		o->failed = 1;
+		return NULL;
+	}
+	HPDF_Stream_Free(d->stream);
+	d->stream = st;
+	d->filter = HPDF_STREAM_FILTER_NONE;
+	d->write_fn = S_write_flate;
+	return d;
+}
+
+/* A face's table as bytes; n is set to its length (0 when the face has none). */
+static const unsigned char *S_table(hb_face_t *face, hb_tag_t tag, hb_blob_t **blob, unsigned *n)
+{
+	*blob = hb_face_reference_table(face, tag);
+	return (const unsigned char *)hb_blob_get_data(*blob, n);
+}
+
+static int S_i16(const unsigned char *p)
+{
+	return (int16_t)(p[0] << 8 | p[1]);
+}
+
+/* The face's PDF font objects, made the first time a page draws it: the Type 0 font, its
+ * descendant and the font descriptor with the face's metrics (from its head, post and OS/2
+ * tables, in thousandths of an em). What depends on the glyphs drawn comes at the end. */
+static struct S_font *S_font(struct pdf_out *o, int face)
 {
 	if (face < 0 || face >= o->f->nfaces)
 		return NULL;
-	if (o->font_tried[face])
-		return o->fonts[face];
-	o->font_tried[face] = 1;
-	char path[64];
-	const char *file = S_subset(o, face, path, sizeof path);
-	const char *name = HPDF_LoadTTFontFromFile(o->pdf, file ? file : o->f->faces[face].file,
-		HPDF_TRUE);
-	HPDF_Font font = name ? HPDF_GetFont(o->pdf, name, "UTF-8") : NULL;
-	if (font != NULL) {
-		HPDF_Dict tu = S_identity_tounicode(o->pdf);
-		if (tu != NULL)
-			HPDF_Dict_Add(font, "ToUnicode", tu);
-		S_deflate_gid_map(o, font);
+	if (o->fonts[face] != NULL)
+		return o->fonts[face]->type0 != NULL ? o->fonts[face] : NULL;
+	struct S_font *ft = o->fonts[face] = xcalloc(1, sizeof *ft);
+	const struct font_face *ff = &o->f->faces[face];
+	hb_font_t *hf = ff->hb_font;
+	hb_face_t *hface = hb_font_get_face(hf);
+	HPDF_MMgr mm = o->pdf->mmgr;
+	HPDF_Dict type0 = S_dict(o), cid = type0 ? S_dict(o) : NULL, desc = cid ? S_dict(o) : NULL;
+	HPDF_Dict info = desc ? HPDF_Dict_New(mm) : NULL;
+	HPDF_Array kids = info ? HPDF_Array_New(mm) : NULL, bbox = kids ? HPDF_Array_New(mm) : NULL;
+	if (bbox == NULL) {
+		o->failed = 1;
+		return NULL;
 	}
-	return o->fonts[face] = font;
+	double k = 1000.0 / ff->upem;
+	HPDF_STATUS r = HPDF_Dict_AddName(type0, "Type", "Font");
+	r |= HPDF_Dict_AddName(type0, "Subtype", "Type0");
+	r |= HPDF_Dict_AddName(type0, "Encoding", "Identity-H");
+	r |= HPDF_Array_Add(kids, cid);
+	r |= HPDF_Dict_Add(type0, "DescendantFonts", kids);
+	r |= HPDF_Dict_AddName(cid, "Type", "Font");
+	r |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+	r |= HPDF_Dict_Add(info, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+	r |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(mm, "Identity", NULL));
+	r |= HPDF_Dict_AddNumber(info, "Supplement", 0);
+	r |= HPDF_Dict_Add(cid, "CIDSystemInfo", info);
+	r |= HPDF_Dict_Add(cid, "FontDescriptor", desc);
+	r |= HPDF_Dict_AddNumber(cid, "DW", 1000);
+	hb_blob_t *blob;
+	unsigned n;
+	const unsigned char *head = S_table(hface, HB_TAG('h', 'e', 'a', 'd'), &blob, &n);
+	for (int c = 0; c < 4; c++)
+		r |= HPDF_Array_AddNumber(bbox, n >= 44 ? (HPDF_INT32)lround(S_i16(head + 36 + 2 * c) * k) : 0);
+	hb_blob_destroy(blob);
+	const unsigned char *post = S_table(hface, HB_TAG('p', 'o', 's', 't'), &blob, &n);
+	double angle = n >= 8 ? S_i16(post + 4) + ((post[6] << 8 | post[7]) / 65536.0) : 0;
+	hb_blob_destroy(blob);
+	hb_position_t cap = 0;
+	hb_glyph_extents_t ext;
+	int h = font_glyph(o->f, face, 'H');
+	if (!hb_ot_metrics_get_position(hf, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap) || cap <= 0)
+		cap = h >= 0 && hb_font_get_glyph_extents(hf, (hb_codepoint_t)h, &ext) ? ext.y_bearing
+			: (hb_position_t)(ff->ascent / k); /* (no OS/2 capital height: an H's) */
+	r |= HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+	/* symbolic (4: glyphs outside the standard Latin set), italic (64) */
+	r |= HPDF_Dict_AddNumber(desc, "Flags", 4 | (angle != 0 || ff->italic ? 64 : 0));
+	r |= HPDF_Dict_Add(desc, "FontBBox", bbox);
+	r |= HPDF_Dict_AddReal(desc, "ItalicAngle", (HPDF_REAL)angle);
+	r |= HPDF_Dict_AddNumber(desc, "Ascent", (HPDF_INT32)lround(ff->ascent));
+	r |= HPDF_Dict_AddNumber(desc, "Descent", (HPDF_INT32)lround(ff->descent));
+	r |= HPDF_Dict_AddNumber(desc, "CapHeight", (HPDF_INT32)lround(cap * k));
+	r |= HPDF_Dict_AddNumber(desc, "StemV", ff->bold ? 120 : 80);
+	if (r != HPDF_OK) {
+		o->failed = 1;
+		return NULL;
+	}
+	ft->type0 = type0;
+	ft->cid = cid;
+	ft->desc = desc;
+	return ft;
+}
+
+/* A subset's tag (six capital letters before the font's name, as PDF asks of subsets):
+ * from the glyphs it holds, so that the same glyphs give the same name. */
+static void S_tag(const struct S_font *ft, char tag[7])
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (int g = 0; g < 65536; g++)
+		if (ft->used[g >> 3] & (1u << (g & 7))) {
+			h ^= (uint64_t)g;
+			h *= 1099511628211ULL;
+		}
+	for (int i = 0; i < 6; i++, h /= 26)
+		tag[i] = (char)('A' + h % 26);
+	tag[6] = '\0';
+}
+
+static int S_cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Completes a face's font once every page is drawn: the subset of the glyphs drawn
+ * (HarfBuzz's subsetter; glyphs renumbered from 1, composites' parts kept), the
+ * CIDToGIDMap from the face's glyph numbers to the subset's, the widths, the ToUnicode map
+ * (each glyph to the character first drawn with it) and the names. */
+static void S_font_finish(struct pdf_out *o, int face, struct S_font *ft)
+{
+	const struct font_face *ff = &o->f->faces[face];
+	hb_face_t *hface = hb_font_get_face(ff->hb_font);
+	qsort(ft->drawn, (size_t)ft->ndrawn, sizeof *ft->drawn, S_cmp_u32);
+	hb_subset_input_t *in = hb_subset_input_create_or_fail();
+	hb_subset_plan_t *plan = NULL;
+	hb_face_t *sub = NULL;
+	if (in != NULL) {
+		/* the layout tables go: the PDF places every glyph itself (and following their
+		 * substitutions to close the glyph set is most of the subsetter's work) */
+		hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+		static const char layout_tables[][5] = {"GSUB", "GPOS", "GDEF", "BASE", "JSTF",
+			"MATH", "kern", "kerx", "morx", "mort", "feat", "trak"};
+		for (size_t t = 0; t < sizeof layout_tables / sizeof *layout_tables; t++) {
+			const char *g = layout_tables[t];
+			hb_set_add(drop, HB_TAG(g[0], g[1], g[2], g[3]));
+		}
+		hb_set_t *glyphs = hb_subset_input_glyph_set(in);
+		hb_set_add(glyphs, 0);
+		for (int i = 0; i < ft->ndrawn; i++)
+			hb_set_add(glyphs, ft->drawn[i] >> 16);
+		plan = hb_subset_plan_create_or_fail(hface, in);
+		hb_subset_input_destroy(in);
+	}
+	const hb_map_t *to_new = plan ? hb_subset_plan_old_to_new_glyph_mapping(plan) : NULL;
+	sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+	hb_blob_t *blob = sub ? hb_face_reference_blob(sub) : NULL;
+	unsigned len = 0;
+	const char *prog = blob ? hb_blob_get_data(blob, &len) : NULL;
+	HPDF_Dict file = len > 0 ? S_flate_stream(o, prog, len) : NULL;
+	if (file == NULL || to_new == NULL)
+		o->failed = 1;
+	/* the map: two bytes a CID, up to the largest drawn */
+	unsigned maxg = ft->ndrawn ? ft->drawn[ft->ndrawn - 1] >> 16 : 0;
+	unsigned char *map = xcalloc((size_t)maxg + 1, 2);
+	for (int i = 0; to_new != NULL && i < ft->ndrawn; i++) {
+		unsigned g = ft->drawn[i] >> 16, ng = hb_map_get(to_new, g);
+		if (ng == HB_MAP_VALUE_INVALID)
+			ng = 0;
+		map[2 * g] = (unsigned char)(ng >> 8);
+		map[2 * g + 1] = (unsigned char)ng;
+	}
+	HPDF_Dict gidmap = o->failed ? NULL : S_flate_stream(o, map, 2 * ((size_t)maxg + 1));
+	free(map);
+	/* ToUnicode: bfchar lines, at most 100 to a block */
+	struct buf cm = {0};
+	buf_puts(&cm, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	for (int i = 0; i < ft->ndrawn; i += 100) {
+		int m = ft->ndrawn - i < 100 ? ft->ndrawn - i : 100;
+		buf_printf(&cm, "%d beginbfchar\n", m);
+		for (int j = i; j < i + m; j++)
+			buf_printf(&cm, "<%04X> <%04X>\n", ft->drawn[j] >> 16, ft->drawn[j] & 0xFFFF);
+		buf_puts(&cm, "endbfchar\n");
+	}
+	buf_puts(&cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+	HPDF_Dict tounicode = o->failed ? NULL : S_flate_stream(o, cm.data, cm.len);
+	buf_free(&cm);
+	/* widths: runs of consecutive CIDs, "c [w1 w2 ...]" */
+	HPDF_Array w = HPDF_Array_New(o->pdf->mmgr);
+	HPDF_Array run = NULL;
+	unsigned prev = 0;
+	HPDF_STATUS r = w == NULL;
+	for (int i = 0; w != NULL && i < ft->ndrawn; i++) {
+		unsigned g = ft->drawn[i] >> 16;
+		int adv = font_advance(o->f, face, ft->drawn[i] & 0xFFFF);
+		if (run == NULL || g != prev + 1) {
+			run = HPDF_Array_New(o->pdf->mmgr);
+			r |= HPDF_Array_AddNumber(w, (HPDF_INT32)g);
+			r |= HPDF_Array_Add(w, run);
+		}
+		r |= HPDF_Array_AddNumber(run, adv > 0 ? adv : 0);
+		prev = g;
+	}
+	/* the names: a tag, then the face's PostScript name */
+	char name[160], ps[128];
+	unsigned pn = sizeof ps;
+	if (hb_ot_name_get_utf8(hface, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &pn, ps) == 0)
+		snprintf(ps, sizeof ps, "%s", ff->family);
+	char tag[7];
+	S_tag(ft, tag);
+	size_t at = (size_t)snprintf(name, sizeof name, "%s+", tag);
+	for (const char *c = ps; *c && at < sizeof name - 1; c++)
+		if (*c > ' ' && *c < 127 && !strchr("()<>[]{}/%#", *c))
+			name[at++] = *c; /* (a PDF name's plain characters) */
+	name[at] = '\0';
+	if (!o->failed && gidmap && tounicode) {
+		r |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len);
+		r |= HPDF_Dict_Add(ft->desc, "FontFile2", file);
+		r |= HPDF_Dict_AddName(ft->desc, "FontName", name);
+		r |= HPDF_Dict_AddName(ft->cid, "BaseFont", name);
+		r |= HPDF_Dict_Add(ft->cid, "W", w);
+		r |= HPDF_Dict_Add(ft->cid, "CIDToGIDMap", gidmap);
+		r |= HPDF_Dict_AddName(ft->type0, "BaseFont", name);
+		r |= HPDF_Dict_Add(ft->type0, "ToUnicode", tounicode);
+		if (r != HPDF_OK)
+			o->failed = 1;
+	} else {
+		o->failed = 1;
+	}
+	hb_blob_destroy(blob);
+	hb_face_destroy(sub);
+	hb_subset_plan_destroy(plan);
 }
 
 /* A link annotation written from one string (its dictionary's body, kept in o->annots):
@@ -728,7 +795,7 @@ void pdf_page(void *ctx, const struct layout *l, int p, int late)
 	struct style_color cur_color = {-1, -1, -1};
 	for (int i = 0; i < pg->nboxes;) {
 		const struct lay_box *b = &pg->boxes[i];
-		HPDF_Font font = b->kind == LAY_TEXT ? S_font(o, b->face) : NULL;
+		struct S_font *font = b->kind == LAY_TEXT ? S_font(o, b->face) : NULL;
 		if (font == NULL) {
 			i++;
 			continue;
@@ -738,7 +805,7 @@ void pdf_page(void *ctx, const struct layout *l, int p, int late)
 			in_text = 1;
 		}
 		if (b->face != cur_face || b->size != cur_size) {
-			const char *name = HPDF_Page_GetLocalFontName(page, font);
+			const char *name = HPDF_Page_GetLocalFontName(page, font->type0);
 			if (name == NULL) {
 				o->failed = 1;
 				break;
@@ -755,13 +822,10 @@ void pdf_page(void *ctx, const struct layout *l, int p, int late)
 			S_rgb(ops, b->color, "rg");
 			cur_color = b->color;
 		}
-		if (o->marked[b->face] == NULL)
-			o->marked[b->face] = xcalloc(65536 / 8, 1);
 		unsigned missed = 0;
-		i = S_text_run(ops, &o->text, font, o->marked[b->face],
-			o->subset_fd[b->face] >= 0 ? o->charset : NULL, &missed, o->f, pg, i);
-		if (missed != 0 && !o->subset_missed[b->face]) {
-			o->subset_missed[b->face] = 1;
+		i = S_text_run(ops, font, &missed, o->f, pg, i);
+		if (missed != 0 && !font->missed) {
+			font->missed = 1;
 			const char *base = strrchr(o->f->faces[b->face].file, '/');
 			diag_emit(o->d, D_PDF_SUBSET, o->file, 0, 0, missed,
 				base ? base + 1 : o->f->faces[b->face].file);
@@ -805,6 +869,10 @@ int pdf_finish(struct pdf_out *o, const struct layout *l)
 	HPDF_Doc pdf = o->pdf;
 	if (o->npages != l->npages)
 		o->failed = 1;
+	/* the fonts, in the order of the faces */
+	for (int i = 0; i < o->f->nfaces && !o->failed && o->st.error == 0; i++)
+		if (o->fonts[i] != NULL && o->fonts[i]->type0 != NULL)
+			S_font_finish(o, i, o->fonts[i]);
 	/* links, their internal targets found among the anchors by name (lay_anchor: log time) */
 	for (int i = 0; i < o->nlinks && !o->failed && o->st.error == 0; i++) {
 		const struct S_link *k = &o->links[i];
@@ -939,23 +1007,17 @@ void pdf_free(struct pdf_out *o)
 		free(o->annots.v[i]);
 	vec_free(&o->annots);
 	buf_free(&o->ops);
-	buf_free(&o->text);
 	buf_free(&o->zout);
 	free(o->images.paths);
 	free(o->images.images);
+	for (int i = 0; o->fonts != NULL && i < o->f->nfaces; i++)
+		if (o->fonts[i] != NULL) {
+			free(o->fonts[i]->drawn);
+			free(o->fonts[i]);
+		}
 	free(o->fonts);
-	free(o->font_tried);
-	for (int i = 0; o->marked != NULL && i < o->f->nfaces; i++)
-		free(o->marked[i]);
-	free(o->marked);
-	HPDF_Free(o->pdf); /* (it reads the subsets' files until here) */
+	HPDF_Free(o->pdf);
 	o->pdf = NULL;
-	for (int i = 0; o->subset_fd != NULL && i < o->f->nfaces; i++)
-		if (o->subset_fd[i] >= 0)
-			close(o->subset_fd[i]);
-	free(o->subset_fd);
-	free(o->subset_missed);
-	hb_set_destroy(o->charset);
 	if (o->spool_fd >= 0)
 		close(o->spool_fd);
 	arena_free(&o->spooled);

@@ -6,6 +6,7 @@
 #include "base/sha256.h"
 #include "base/util.h"
 #include "layout/font.h"
+#include "layout/hyphen.h"
 #include "layout/layout.h"
 #include "read/model.h"
 #include "read/style.h"
@@ -73,12 +74,67 @@ struct S_loaded {
 	struct fonts *f;
 };
 
-static int S_load(const struct drv_options *o, struct S_loaded *ld, struct diags *d)
+static int S_cpus(void);
+
+/* Asks fontconfig for the style's font files in a child process, while this one reads the
+ * source: fontconfig's start-up (reading its configuration) is the largest part of ours,
+ * and a thread would make every later malloc pay for locking. Returns the child's pid and
+ * sets *fd to the pipe its answer comes through; -1 (and nothing started) when there is
+ * one processor to use, or no child can be made: the fonts are then found in this process. */
+static pid_t S_find_fonts(const struct style *s, int *fd)
+{
+	int p[2];
+	if (S_cpus() < 2 || pipe(p) != 0)
+		return -1;
+	fflush(NULL); /* (nothing buffered is written twice) */
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		struct font_files ff;
+		font_files_find(s, &ff);
+		int rc = font_files_send(p[1], &ff);
+		font_files_free(&ff);
+		_exit(rc == 0 ? 0 : 1);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return -1;
+	}
+	*fd = p[0];
+	return pid;
+}
+
+/* Reads the style, the source and the fonts. With layout, the document language's
+ * hyphenation patterns are read here too, once for every report and worker, while the
+ * font files are being found. */
+static int S_load(const struct drv_options *o, struct S_loaded *ld, int layout, struct diags *d)
 {
 	xmlread_init();
 	ld->s = style_load(o->style, d);
+	int fd = -1;
+	pid_t finder = ld->s ? S_find_fonts(ld->s, &fd) : -1;
 	ld->m = model_load(o->source, d);
-	ld->f = ld->s ? font_open(ld->s, o->style ? o->style : "(built-in style)", d) : NULL;
+	struct hyph *hy = layout && ld->s && ld->s->hyphenate && ld->m ? hyph_open(NULL) : NULL;
+	if (hy != NULL)
+		hyph_has(hy, ld->m->lang);
+	struct font_files found = {0};
+	int have = 0;
+	if (finder > 0) {
+		have = font_files_receive(fd, ld->s, &found) == 0;
+		close(fd);
+		int status;
+		while (waitpid(finder, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	/* (without an answer from the child, the fonts are found here) */
+	ld->f = ld->s ? font_open_found(ld->s, o->style ? o->style : "(built-in style)",
+		have ? &found : NULL, d) : NULL;
+	font_files_free(&found);
+	if (ld->f != NULL)
+		font_adopt_hyphenator(ld->f, hy);
+	else
+		hyph_close(hy);
 	return ld->s && ld->m && ld->f;
 }
 
@@ -522,7 +578,7 @@ int drv_check(const struct drv_options *o, FILE *err)
 {
 	struct diags d = {0};
 	struct S_loaded ld = {0};
-	int code = S_load(o, &ld, &d) ? EXIT_OK : EXIT_INVALID;
+	int code = S_load(o, &ld, 0, &d) ? EXIT_OK : EXIT_INVALID;
 	S_unload(&ld);
 	return S_finish(&d, err, code);
 }
@@ -532,7 +588,7 @@ int drv_build(const struct drv_options *o, FILE *out, FILE *err)
 	struct diags d = {0};
 	struct S_loaded ld = {0};
 	/* Read everything first so one run reports every problem of both inputs. */
-	if (!S_load(o, &ld, &d)) {
+	if (!S_load(o, &ld, o->pdf || o->stats || o->dump == DUMP_LAYOUT, &d)) {
 		S_unload(&ld);
 		return S_finish(&d, err, EXIT_INVALID);
 	}
@@ -933,7 +989,7 @@ int drv_archive(const struct drv_options *o, FILE *out, FILE *err)
 		return S_usage(err, "archive needs --as-of DATE (repeatable) or --every ... --from ... --to ...%s%s", "", "");
 	struct diags d = {0};
 	struct S_loaded ld = {0};
-	if (!S_load(o, &ld, &d)) {
+	if (!S_load(o, &ld, 1, &d)) {
 		S_unload(&ld);
 		return S_finish(&d, err, EXIT_INVALID);
 	}

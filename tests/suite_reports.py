@@ -198,24 +198,48 @@ def reports_parallel_and_shards_equal_serial(ctx):
 @test
 def reports_default_jobs_follow_affinity(ctx):
     """Without --jobs, a batch makes as many workers as the processors it may run on: none
-    (the reports in the process itself) when taskset gives it one, two when it gives two
-    (strace counts the forks)."""
+    (the reports in the process itself) when taskset gives it one, two when it gives two.
+    With two, fontconfig is asked by a child of its own while the parent reads the source
+    (and the hyphenation patterns), which the parent alone does with one; the PDFs are the
+    same. (strace: forks, and who opens fonts.conf and the patterns.)"""
     if VALGRIND:  # (the forks would be valgrind's)
         return
     strace, taskset = need("strace"), need("taskset")
     allowed = sorted(os.sched_getaffinity(0))
+    outs = []
     for n in (1, 2):
         if len(allowed) < n:
             continue
         cpus = allowed[:n]
-        log = ctx.tmp(f"affinity-{len(cpus)}.strace")
+        log = ctx.tmp(f"affinity-{n}.strace")
+        outs.append(ctx.tmp(f"affinity-{n}"))
         r = run([taskset, "-c", ",".join(map(str, cpus)), strace, "-f", "-qq", "-o", log,
-                 "-e", "trace=fork,vfork,clone,clone3", ctx.briefc, "build", SOURCE, "--all-topics",
-                 "--out", ctx.tmp(f"affinity-{len(cpus)}")], text=True, timeout=600)
+                 "-e", "trace=fork,vfork,clone,clone3,openat", ctx.briefc, "build", SOURCE, "--all-topics",
+                 "--out", outs[-1]], text=True, timeout=600)
         check(r.returncode == 0, r.stderr)
-        forks = [l for l in open(log) if re.search(r"\b(fork|vfork|clone3?)\(", l) and "= -1" not in l]
-        want = 0 if len(cpus) == 1 else 2
-        check(len(forks) == want, f"on {len(cpus)} processor(s): {len(forks)} workers, want {want}")
+        lines = open(log).read().splitlines()
+        forks = [l for l in lines if re.search(r"\b(fork|vfork|clone3?)\(", l) and "= -1" not in l]
+        parent = int(lines[0].split()[0])
+        conf = {int(l.split()[0]) for l in lines if "fonts.conf" in l and "openat(" in l}
+        hyph = {int(l.split()[0]) for l in lines if "/hyph_" in l and "openat(" in l and "= -1" not in l}
+        check(hyph == {parent}, f"on {n} processor(s): the patterns read by {hyph}, not (only) the parent {parent}")
+        if n == 1:
+            check(not forks, f"on one processor: {len(forks)} forks")
+            check(conf == {parent}, f"on one processor: fonts.conf read by {conf}")
+        else:
+            check(len(forks) == 3, f"on two processors: {len(forks)} forks, want the font finder and 2 workers")
+            check(len(conf) == 1 and parent not in conf, f"on two processors: fonts.conf read by {conf}")
+    if len(outs) == 2:
+        check(files_of(outs[0]) == files_of(outs[1]), "one processor and two make different files")
+    # no pipe for the font finder: the parent finds the fonts itself, the same files
+    if len(allowed) >= 2:
+        out = ctx.tmp("affinity-nopipe")
+        r = run([taskset, "-c", ",".join(map(str, allowed[:2])), strace, "-f", "-qq", "-o", os.devnull,
+                 "-e", "trace=pipe,pipe2", "-e", "inject=pipe,pipe2:error=EMFILE:when=1", ctx.briefc,
+                 "build", SOURCE, "--out", out], text=True, timeout=600)
+        check(r.returncode == 0, r.stderr)
+        name = "nagorno-karabakh-2020.pdf"
+        check(files_of(out)[name] == files_of(outs[-1])[name], "the fonts found in place make another PDF")
 
 
 def sha(path):

@@ -2,8 +2,12 @@
 #include "font.h"
 #include "../base/util.h"
 
+#include "../base/output.h"
+
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <fontconfig/fontconfig.h>
 #include <hb.h>
@@ -37,11 +41,109 @@ static char *S_match(FcConfig *cfg, const char *family, int bold, int italic, ch
 	return out;
 }
 
-static int S_load(struct fonts *f, const char *family, int bold, int italic, struct diags *d,
-	const char *style_file)
+static int S_nfiles(const struct style *s)
 {
-	char format[64] = "";
-	char *file = S_match(f->fc_config, family, bold, italic, format, sizeof format);
+	return s->nfonts * 4 + s->nfallback;
+}
+
+int font_files_find(const struct style *s, struct font_files *out)
+{
+	out->n = S_nfiles(s);
+	out->v = xcalloc((size_t)out->n + 1, sizeof *out->v);
+	FcConfig *cfg = FcInitLoadConfigAndFonts();
+	if (cfg == NULL)
+		return -1;
+	for (int i = 0; i < s->nfonts; i++)
+		for (int v = 0; v < 4; v++) {
+			struct font_file *e = &out->v[i * 4 + v];
+			e->file = S_match(cfg, s->fonts[i].family, v >> 1, v & 1, e->format, sizeof e->format);
+		}
+	for (int i = 0; i < s->nfallback; i++) {
+		struct font_file *e = &out->v[s->nfonts * 4 + i];
+		e->file = S_match(cfg, s->fallback[i], 0, 0, e->format, sizeof e->format);
+	}
+	FcConfigDestroy(cfg);
+	return 0;
+}
+
+void font_files_free(struct font_files *ff)
+{
+	for (int i = 0; ff->v != NULL && i < ff->n; i++)
+		free(ff->v[i].file);
+	free(ff->v);
+	ff->v = NULL;
+	ff->n = 0;
+}
+
+/* On the pipe: the count, then per entry the file's length (-1: none), the file, the
+ * format (NUL-padded), all in this machine's byte order (the two ends are one program). */
+int font_files_send(int fd, const struct font_files *ff)
+{
+	struct buf b = {0};
+	buf_put(&b, (const char *)&ff->n, sizeof ff->n);
+	for (int i = 0; i < ff->n; i++) {
+		int len = ff->v[i].file ? (int)strlen(ff->v[i].file) : -1;
+		buf_put(&b, (const char *)&len, sizeof len);
+		if (len > 0)
+			buf_put(&b, ff->v[i].file, (size_t)len);
+		buf_put(&b, ff->v[i].format, sizeof ff->v[i].format);
+	}
+	int rc = out_write_fd(fd, b.data, b.len);
+	buf_free(&b);
+	return rc;
+}
+
+/* Reads exactly n bytes (0), or fails at the end of the pipe or an error (-1). */
+static int S_read_all(int fd, void *p, size_t n)
+{
+	char *c = p;
+	while (n > 0) {
+		ssize_t r = read(fd, c, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		c += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+int font_files_receive(int fd, const struct style *s, struct font_files *out)
+{
+	int n;
+	out->v = NULL;
+	out->n = 0;
+	if (S_read_all(fd, &n, sizeof n) != 0 || n != S_nfiles(s))
+		return -1;
+	out->n = n;
+	out->v = xcalloc((size_t)n + 1, sizeof *out->v);
+	for (int i = 0; i < n; i++) {
+		int len;
+		struct font_file *e = &out->v[i];
+		if (S_read_all(fd, &len, sizeof len) != 0 || len < -1 || len > 4096)
+			goto bad;
+		if (len >= 0) {
+			e->file = xmalloc((size_t)len + 1);
+			if (S_read_all(fd, e->file, (size_t)len) != 0)
+				goto bad;
+			e->file[len] = '\0';
+		}
+		if (S_read_all(fd, e->format, sizeof e->format) != 0)
+			goto bad;
+		e->format[sizeof e->format - 1] = '\0';
+	}
+	return 0;
+bad:
+	font_files_free(out);
+	return -1;
+}
+
+static int S_load(struct fonts *f, const struct font_file *found, const char *family, int bold,
+	int italic, struct diags *d, const char *style_file)
+{
+	const char *format = found->format;
+	char *file = found->file ? xstrdup(found->file) : NULL;
 	if (file == NULL) {
 		diag_emit(d, D_STYLE_FONT, style_file, 0, 0, family,
 			"fontconfig knows no font of that family");
@@ -93,9 +195,21 @@ static int S_load(struct fonts *f, const char *family, int bold, int italic, str
 
 struct fonts *font_open(struct style *s, const char *style_file, struct diags *d)
 {
+	return font_open_found(s, style_file, NULL, d);
+}
+
+struct fonts *font_open_found(struct style *s, const char *style_file, struct font_files *files,
+	struct diags *d)
+{
 	struct fonts *f = xcalloc(1, sizeof *f);
 	f->style = s;
-	f->fc_config = FcInitLoadConfigAndFonts();
+	f->files = xcalloc(1, sizeof *f->files);
+	if (files != NULL && files->n == S_nfiles(s)) {
+		*f->files = *files; /* (taken over) */
+		*files = (struct font_files){0};
+	} else {
+		font_files_find(s, f->files);
+	}
 	f->nstyle_fonts = s->nfonts;
 	f->style_faces = xmalloc((size_t)s->nfonts * 4 * sizeof *f->style_faces);
 	for (int i = 0; i < s->nfonts * 4; i++)
@@ -116,7 +230,8 @@ struct fonts *font_open(struct style *s, const char *style_file, struct diags *d
 	f->fallback = xmalloc((size_t)(s->nfallback + 1) * sizeof *f->fallback);
 	for (int i = 0; i < s->nfallback; i++) {
 		struct diags quiet = {0};
-		int k = S_load(f, s->fallback[i], 0, 0, &quiet, style_file);
+		int k = S_load(f, &f->files->v[s->nfonts * 4 + i], s->fallback[i], 0, 0, &quiet,
+			style_file);
 		diag_free(&quiet); /* a missing fallback family is not an error: it is skipped */
 		if (k >= 0)
 			f->fallback[f->nfallback++] = k;
@@ -146,9 +261,18 @@ void font_close(struct fonts *f)
 	if (f->hb_buffer)
 		hb_buffer_destroy(f->hb_buffer);
 	free(f->fallback);
-	if (f->fc_config)
-		FcConfigDestroy(f->fc_config);
+	if (f->files != NULL)
+		font_files_free(f->files);
+	free(f->files);
 	free(f);
+}
+
+void font_adopt_hyphenator(struct fonts *f, struct hyph *h)
+{
+	if (h == NULL)
+		return;
+	hyph_close(f->hyph);
+	f->hyph = h;
 }
 
 struct hyph *font_hyphenator(struct fonts *f)
@@ -165,7 +289,8 @@ int font_face(struct fonts *f, int font, int bold, int italic)
 	int *slot = &f->style_faces[font * 4 + bold * 2 + italic];
 	if (*slot == -1) {
 		struct diags quiet = {0};
-		int k = S_load(f, f->style->fonts[font].family, bold, italic, &quiet, "");
+		int k = S_load(f, &f->files->v[font * 4 + bold * 2 + italic],
+			f->style->fonts[font].family, bold, italic, &quiet, "");
 		diag_free(&quiet);
 		if (k < 0 && (bold || italic))
 			k = font_face(f, font, 0, 0); /* no such variant: the regular face stands in */

@@ -30,7 +30,7 @@ struct fonts {
 	int nstyle_fonts;
 	int *fallback;      /* faces tried for missing characters, in order */
 	int nfallback;
-	void *fc_config;    /* FcConfig */
+	struct font_files *files; /* what fontconfig found for the style (font_files_find) */
 	struct style *style;
 	void *hb_buffer;    /* hb_buffer_t, reused for every shaping */
 	struct bmap kern_memo; /* (face, word) -> struct font_kerning */
@@ -44,8 +44,31 @@ struct font_kerning {
 	double dx[];
 };
 
-/* Resolves the style's font families (and fallbacks) to files. Reports missing families and
- * non-TrueType files as style errors. Returns NULL on error. */
+/* What fontconfig finds for each face a style can ask for: entry font * 4 + bold * 2 +
+ * italic for each of the style's fonts, then one for each fallback family. */
+struct font_files {
+	struct font_file {
+		char *file;      /* NULL: fontconfig knows no face of that family */
+		char format[32]; /* its FC_FONTFORMAT: "TrueType", "CFF", ... */
+	} *v;
+	int n;
+};
+/* Asks fontconfig (its configuration read, used and freed here). Returns 0, or -1 when
+ * fontconfig cannot start (every entry is then NULL). */
+int font_files_find(const struct style *s, struct font_files *out);
+void font_files_free(struct font_files *ff);
+/* The files through a pipe, so that another process can ask fontconfig while this one goes
+ * on: font_files_send writes them (0, or -1 with errno set); font_files_receive reads what
+ * was sent for style s (0, or -1: nothing usable came, out is empty). */
+int font_files_send(int fd, const struct font_files *ff);
+int font_files_receive(int fd, const struct style *s, struct font_files *out);
+
+/* Opens the style's faces (and fallbacks) from the files found (files NULL: asks fontconfig
+ * itself; otherwise takes them over). Reports missing families and non-TrueType files as
+ * style errors. Returns NULL on error. */
+struct fonts *font_open_found(struct style *s, const char *style_file, struct font_files *files,
+	struct diags *d);
+/* font_open_found asking fontconfig itself. */
 struct fonts *font_open(struct style *s, const char *style_file, struct diags *d);
 void font_close(struct fonts *f);
 
@@ -69,6 +92,9 @@ int font_kerns(struct fonts *f, int face, const char *s, size_t n, double *dx, i
  * lasts as long as the fonts, so that the patterns are read once for every report and
  * layout pass of a run, not once each. */
 struct hyph *font_hyphenator(struct fonts *f);
+/* Gives the fonts a hyphenator made beforehand (its patterns perhaps read already, while the
+ * font files were being found); the fonts own it from then on. NULL changes nothing. */
+void font_adopt_hyphenator(struct fonts *f, struct hyph *h);
 /* Width of UTF-8 text set entirely in one face, in points, kerning not included. */
 double font_text_width(struct fonts *f, int face, double size, const char *s, size_t n);
 

@@ -189,6 +189,71 @@ static struct fonts *S_fonts(struct style **s, struct diags *d)
 	return *s ? font_open(*s, "(built-in style)", d) : NULL;
 }
 
+/* The font files found by fontconfig cross a pipe whole (another process finds them while
+ * the source is read): the fonts opened from them equal those found in place; a cut or
+ * foreign stream is refused, and nothing of it kept. */
+static void test_font_files_through_pipe(void)
+{
+	struct diags d = {0};
+	struct style *s = style_load(NULL, &d);
+	CHECK(s != NULL);
+	if (s == NULL) {
+		diag_free(&d);
+		return;
+	}
+	struct font_files found;
+	CHECK(font_files_find(s, &found) == 0);
+	CHECK(found.n == s->nfonts * 4 + s->nfallback && found.v[0].file != NULL);
+	int p[2];
+	CHECK(pipe(p) == 0);
+	CHECK(font_files_send(p[1], &found) == 0);
+	close(p[1]);
+	struct font_files got;
+	CHECK(font_files_receive(p[0], s, &got) == 0);
+	close(p[0]);
+	CHECK(got.n == found.n);
+	for (int i = 0; i < got.n && i < found.n; i++) {
+		CHECK((got.v[i].file == NULL) == (found.v[i].file == NULL));
+		CHECK(got.v[i].file == NULL || strcmp(got.v[i].file, found.v[i].file) == 0);
+		CHECK(strcmp(got.v[i].format, found.v[i].format) == 0);
+	}
+	struct fonts *a = font_open_found(s, "(built-in style)", &got, &d), *b = font_open(s, "", &d);
+	CHECK(a != NULL && b != NULL && got.v == NULL); /* (taken over) */
+	CHECK(a && b && a->nfaces == b->nfaces);
+	for (int i = 0; a && b && i < a->nfaces && i < b->nfaces; i++)
+		CHECK_MSG(strcmp(a->faces[i].file, b->faces[i].file) == 0, "face %d: %s, %s", i,
+			a->faces[i].file, b->faces[i].file);
+	font_close(a);
+	font_close(b);
+	/* cut short: refused, empty */
+	CHECK(pipe(p) == 0);
+	struct buf whole = {0};
+	int q[2];
+	CHECK(pipe(q) == 0);
+	CHECK(font_files_send(q[1], &found) == 0);
+	close(q[1]);
+	char chunk[4096];
+	ssize_t r;
+	while ((r = read(q[0], chunk, sizeof chunk)) > 0)
+		buf_put(&whole, chunk, (size_t)r);
+	close(q[0]);
+	CHECK(whole.len > 8 && write(p[1], whole.data, whole.len - 3) == (ssize_t)(whole.len - 3));
+	close(p[1]);
+	CHECK(font_files_receive(p[0], s, &got) == -1 && got.v == NULL && got.n == 0);
+	close(p[0]);
+	/* a count for another style: refused */
+	CHECK(pipe(p) == 0);
+	int n = found.n + 1;
+	CHECK(write(p[1], &n, sizeof n) == (ssize_t)sizeof n);
+	close(p[1]);
+	CHECK(font_files_receive(p[0], s, &got) == -1 && got.v == NULL);
+	close(p[0]);
+	buf_free(&whole);
+	font_files_free(&found);
+	style_free(s);
+	diag_free(&d);
+}
+
 static void test_metrics_match_libharu(void)
 {
 	struct diags d = {0};
@@ -740,6 +805,7 @@ const struct unit_test layout_tests[] = {
 	{"infeasible_word", test_infeasible_word},
 	{"ragged", test_ragged},
 	{"metrics_match_libharu", test_metrics_match_libharu},
+	{"font_files_through_pipe", test_font_files_through_pipe},
 	{"fallback", test_fallback},
 	{"layout_geometry", test_layout_geometry},
 	{"hyphen_patterns", test_hyphen_patterns},

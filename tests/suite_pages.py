@@ -333,24 +333,20 @@ def pages_page_references(ctx):
         check(f"(the reaction of League of Lands (p. {label2}))" in text, f"{style}: 'both' form missing")
 
 
-def font_programs(path):
-    """The embedded TrueType programs of a PDF: (object number, decompressed bytes)."""
-    import zlib
-    data = open(path, "rb").read()
-    out = []
-    for m in re.finditer(rb"/FontFile2 (\d+) 0 R", data):
-        num = m.group(1)
-        o = re.search(rb"(?<![0-9])" + num + rb" 0 obj\s*<<(.*?)>>\s*stream\r?\n", data, re.S)
-        if not o:
-            continue
-        length = re.search(rb"/Length (\d+)( 0 R)?", o.group(1))
-        n = int(length.group(1))
-        if length.group(2):
-            ref = re.search(rb"(?<![0-9])" + length.group(1) + rb" 0 obj\s*(\d+)", data)
-            n = int(ref.group(1))
-        raw = data[o.end():o.end() + n]
-        out.append((int(num), zlib.decompress(raw) if b"/FlateDecode" in o.group(1) else raw))
-    return out
+def qpdf_stream(pdf, ref):
+    """The decoded data of the stream object ref ("12 0 R" or 12), by qpdf."""
+    num = int(str(ref).split()[0])
+    r = run(["qpdf", f"--show-object={num}", "--filtered-stream-data", pdf], capture_output=True)
+    check(r.returncode == 0, f"object {num}: qpdf: {r.stderr[-300:]}")
+    return r.stdout
+
+
+def font_programs(pdf):
+    """The embedded TrueType programs of a PDF: (object number, decoded bytes), by qpdf."""
+    objs = qpdf_json(pdf)["qpdf"][1]
+    refs = sorted({int(v["/FontFile2"].split()[0]) for v in (o.get("value") for o in objs.values()
+                   if isinstance(o, dict)) if isinstance(v, dict) and "/FontFile2" in v})
+    return [(num, qpdf_stream(pdf, num)) for num in refs]
 
 
 @test
@@ -398,12 +394,7 @@ def pages_cid_to_gid_maps(ctx):
     objs = qpdf_json(pdf)["qpdf"][1]
     val = lambda ref: objs.get(f"obj:{ref}", {}).get("value")  # noqa: E731
 
-    def stream(ref):
-        num = int(str(ref).split()[0])
-        r = run(["qpdf", f"--show-object={num}", "--filtered-stream-data", pdf], capture_output=True)
-        check(r.returncode == 0, f"object {num}: qpdf: {r.stderr[-300:]}")
-        return r.stdout
-
+    stream = lambda ref: qpdf_stream(pdf, ref)  # noqa: E731
     fonts = [v for v in (o.get("value") for o in objs.values() if isinstance(o, dict))
              if isinstance(v, dict) and v.get("/Subtype") == "/Type0"]
     check(len(fonts) >= 3, f"{len(fonts)} Type 0 fonts")

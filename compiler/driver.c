@@ -101,6 +101,14 @@ static pid_t S_find_fonts(const struct style *s, int *fd)
 		close(p[0]);
 		return -1;
 	}
+	/* the child goes to another processor than this one at once: the scheduler would
+	 * first queue it here, behind this process, for milliseconds */
+	cpu_set_t set;
+	int here = sched_getcpu();
+	if (here >= 0 && sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 1) {
+		CPU_CLR(here, &set);
+		sched_setaffinity(pid, sizeof set, &set);
+	}
 	*fd = p[0];
 	return pid;
 }

@@ -282,6 +282,17 @@ def pages_style_errors(ctx):
         r = run([ctx.briefc, "check", SOURCE, "--style", path], text=True)
         check(r.returncode == 1, f"case {i}: exit {r.returncode}: {r.stderr}")
         check(msg in r.stderr, f"case {i}: want {msg!r} in {r.stderr!r}")
+    # a family whose file is not TrueType (Latin Modern, OpenType with CFF outlines, which
+    # TeX Live brings): refused, naming the file and its format, whether the fonts were
+    # found by a child process (two processors) or by briefc itself (one)
+    q = run(["fc-match", "-f", "%{fontformat}|%{family}", "Latin Modern Roman"], text=True)
+    if q.returncode == 0 and q.stdout.startswith("CFF|") and "Latin Modern Roman" in q.stdout:
+        path = style_file(ctx, "styles/cff.xml", '<style>\n<font id="serif" family="Latin Modern Roman"/>\n</style>\n')
+        one = [need("taskset"), "-c", str(min(os.sched_getaffinity(0)))]
+        for prefix in ([], one):
+            r = run(prefix + [ctx.briefc, "check", SOURCE, "--style", path], text=True)
+            check(r.returncode == 1 and "is not a TrueType font (CFF); briefc embeds TrueType outlines only"
+                  in r.stderr, f"{prefix or 'default'}: exit {r.returncode}: {r.stderr}")
     # a style extending a built-in one and changing one thing works
     path = style_file(ctx, "styles/ok.xml", '<style extends="memo">\n<block class="body" size="10pt"/>\n</style>\n')
     r = run([ctx.briefc, "check", SOURCE, "--style", path], text=True)

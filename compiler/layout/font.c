@@ -215,13 +215,13 @@ struct fonts *font_open_found(struct style *s, const char *style_file, struct fo
 	for (int i = 0; i < s->nfonts * 4; i++)
 		f->style_faces[i] = -1;
 	int errors = 0;
-	/* Load the regular face of every family now, so a missing family is reported up front. */
-	for (int i = 0; i < s->nfonts; i++)
-		if (font_face(f, i, 0, 0) < 0) {
-			diag_emit(d, D_STYLE_FONT, style_file, 0, 0, s->fonts[i].family,
-				"needed by the style");
-			errors++;
-		}
+	/* Load the regular face of every family now, so a missing family, or one whose file
+	 * cannot be embedded, is reported up front, with the reason. */
+	for (int i = 0; i < s->nfonts; i++) {
+		int k = S_load(f, &f->files->v[i * 4], s->fonts[i].family, 0, 0, d, style_file);
+		f->style_faces[i * 4] = k < 0 ? -3 : k;
+		errors += k < 0;
+	}
 	/* Every variant now, in a fixed order: a face's number (and so the PDF's font order)
 	 * must not depend on which text happened to need it first in this process. */
 	for (int i = 0; i < s->nfonts && errors == 0; i++)

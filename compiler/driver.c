@@ -769,9 +769,7 @@ static void S_json_str(struct buf *b, const char *s)
 }
 
 /* manifest.json: the inputs' digests and every file with its size and digest, one file a
- * line, in name order: the same inputs give the same bytes. Each file is made durable as it
- * is read (the reports were written to the staging directory unsynced: the workers go on
- * while this process waits for the disk). */
+ * line, in name order: the same inputs give the same bytes. */
 static int S_manifest(const char *dir, const struct drv_options *o, const char *date,
 	struct buf *out, char *msg, size_t msgsize)
 {
@@ -795,8 +793,6 @@ static int S_manifest(const char *dir, const struct drv_options *o, const char *
 		char hex[65];
 		long long size = 0;
 		int rc = sha256_file(p.data, hex, &size);
-		if (rc == 0)
-			rc = out_sync_path(p.data);
 		if (rc != 0)
 			snprintf(msg, msgsize, "%s: %s", p.data, strerror(errno));
 		buf_free(&p);
@@ -862,6 +858,32 @@ static void S_changes(const char *old, const char *new, struct buf *list)
 	}
 }
 
+/* Makes a staging directory durable before it is published: every file in it (the reports
+ * were written unsynced, so that the workers never wait for the disk; this process does),
+ * the manifest, then the directory's entries. 0, or -1 with a message in msg. */
+static int S_sync_staged(const char *dir, char *msg, size_t msgsize)
+{
+	int n, rc = 0;
+	char **names = S_listdir(dir, &n);
+	for (int i = 0; i <= n; i++) {
+		struct buf p = {0};
+		buf_printf(&p, "%s/%s", dir, i < n ? names[i] : "manifest.json");
+		if (rc == 0 && out_sync_path(p.data) != 0) {
+			snprintf(msg, msgsize, "%s: %s", p.data, strerror(errno));
+			rc = -1;
+		}
+		buf_free(&p);
+		if (i < n)
+			free(names[i]);
+	}
+	free(names);
+	if (rc == 0 && out_sync_path(dir) != 0) {
+		snprintf(msg, msgsize, "%s: %s", dir, strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
 /* Publishes a dated snapshot whose reports are in tmpdir (c: the worst exit code of its
  * jobs): writes its manifest and renames the directory into place, or reports why not.
  * Returns the date's exit code. */
@@ -887,7 +909,7 @@ static int S_publish(const struct drv_options *o, const char *root, const char *
 	}
 	struct buf mpath = {0};
 	buf_printf(&mpath, "%s/manifest.json", tmp.data);
-	int wrote = out_write_atomic(mpath.data, man.data, man.len, OUT_SYNC, msg, sizeof msg);
+	int wrote = out_write_atomic(mpath.data, man.data, man.len, OUT_STAGED, msg, sizeof msg);
 	buf_free(&mpath);
 	struct buf oldm = {0};
 	buf_printf(&oldm, "%s/manifest.json", final.data);
@@ -917,7 +939,11 @@ static int S_publish(const struct drv_options *o, const char *root, const char *
 		/* publish the whole directory at once */
 		struct buf aside = {0};
 		buf_printf(&aside, "%s/%s/.%s.old-%ld", root, stem, date, (long)getpid());
-		if (exists && rename(final.data, aside.data) != 0) {
+		if (S_sync_staged(tmp.data, msg, sizeof msg) != 0) {
+			fprintf(err, "briefc: error: %s\n", msg);
+			S_rmtree(tmp.data);
+			code = EXIT_IO;
+		} else if (exists && rename(final.data, aside.data) != 0) {
 			fprintf(err, "briefc: error: %s: %s\n", final.data, strerror(errno));
 			S_rmtree(tmp.data);
 			code = EXIT_IO;

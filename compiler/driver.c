@@ -991,10 +991,15 @@ struct S_archive {
 static void S_job_done(void *ctx, int job)
 {
 	struct S_archive *a = ctx;
-	int i = 0;
-	while (i + 1 < a->ndates && a->first[i + 1] <= job)
-		i++;
-	a->left[i]--;
+	int lo = 0, hi = a->ndates - 1; /* the date whose jobs hold job: first is increasing */
+	while (lo < hi) {
+		int mid = lo + (hi - lo + 1) / 2;
+		if (a->first[mid] <= job)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	a->left[lo]--;
 	for (; a->next < a->ndates && a->left[a->next] == 0; a->next++) {
 		int k = a->next, c = EXIT_OK;
 		for (int j = a->first[k]; j < a->first[k + 1]; j++)

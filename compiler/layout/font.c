@@ -306,11 +306,11 @@ int font_advance(struct fonts *f, int face, uint32_t cp)
 		return -1; /* libharu 2.3.0 shows the Basic Multilingual Plane only */
 	int16_t *c = &ff->width_cache[cp];
 	if (*c == -2) {
-		hb_codepoint_t gid;
-		if (!hb_font_get_nominal_glyph(ff->hb_font, cp, &gid)) {
+		int gid = font_glyph(f, face, cp); /* (the glyph the PDF draws, so its width) */
+		if (gid < 0) {
 			*c = -1;
 		} else {
-			long adv = hb_font_get_glyph_h_advance(ff->hb_font, gid);
+			long adv = hb_font_get_glyph_h_advance(ff->hb_font, (hb_codepoint_t)gid);
 			/* as the PDF's /W has it (render_pdf.c): integer division */
 			*c = (int16_t)((unsigned long)adv * 1000 / (unsigned long)ff->upem);
 		}

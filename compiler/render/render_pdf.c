@@ -550,15 +550,14 @@ static struct S_font *S_font(struct pdf_out *o, int face)
 }
 
 /* A subset's tag (six capital letters before the font's name, as PDF asks of subsets):
- * from the glyphs it holds, so that the same glyphs give the same name. */
+ * from the glyphs it holds (ft->drawn, sorted), so that the same glyphs give the same name. */
 static void S_tag(const struct S_font *ft, char tag[7])
 {
 	uint64_t h = 1469598103934665603ULL;
-	for (int g = 0; g < 65536; g++)
-		if (ft->used[g >> 3] & (1u << (g & 7))) {
-			h ^= (uint64_t)g;
-			h *= 1099511628211ULL;
-		}
+	for (int i = 0; i < ft->ndrawn; i++) {
+		h ^= (uint64_t)(ft->drawn[i] >> 16);
+		h *= 1099511628211ULL;
+	}
 	for (int i = 0; i < 6; i++, h /= 26)
 		tag[i] = (char)('A' + h % 26);
 	tag[6] = '\0';

@@ -78,10 +78,9 @@ def inline(node):
             out.append("#strong[" + inline(k) + "]")
         elif t == "lang":
             out.append('#text(lang: "' + (attr(k, "lang") or "en").split("-")[0] + '")[' + inline(k) + "]")
-        elif t == "link":
-            target = attr(k, "href") or attr(k, "url") or ""
+        elif t == "link":  # (the dump gives its target as ->URL)
             m = re.search(r'->(\S+)', k["attrs"])
-            target = target or (m.group(1) if m else "")
+            target = m.group(1) if m else ""
             out.append(("#link(" + json.dumps(target) + ")[" + inline(k) + "]")
                        if target.startswith(("http", "mailto")) else inline(k))
         elif t == "footnote":

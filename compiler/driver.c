@@ -19,10 +19,11 @@
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -151,6 +152,7 @@ static void S_unload(struct S_loaded *ld)
 	font_close(ld->f);
 	model_free(ld->m);
 	style_free(ld->s);
+	*ld = (struct S_loaded){0};
 }
 
 /* Checks --topic and --as-of against the source: usage errors (exit 2) when wrong. */
@@ -304,35 +306,60 @@ static int S_cpus(void)
 	return n > 0 ? (int)n : 1;
 }
 
-/* A worker process: takes job numbers from the jobs socket until it is closed, runs each job
- * with its output and diagnostics in memory, and sends back per job a record: the job's
- * number, its exit code, the lengths of both texts, then the texts. */
+/* The jobs of a parallel run are taken in turn from one counter in memory shared by the
+ * processes (the next job not yet taken), so that a process takes a job when it is free. */
+struct S_queue {
+	atomic_int next;
+};
+
+static int S_take(struct S_queue *q, int n)
+{
+	int job = atomic_fetch_add(&q->next, 1);
+	return job < n ? job : -1;
+}
+
+/* Runs a job with its output and diagnostics in memory (malloc'd into *ob and *eb, which
+ * may be NULL when empty); returns its exit code. */
+static int S_run_captured(struct S_loaded *ld, const struct drv_options *o, const struct S_job *j,
+	char **ob, size_t *ol, char **eb, size_t *el)
+{
+	*ob = *eb = NULL;
+	*ol = *el = 0;
+	FILE *out = open_memstream(ob, ol), *err = open_memstream(eb, el);
+	int code = EXIT_IO;
+	if (out != NULL && err != NULL) {
+		struct diags d = {0};
+		code = S_finish(&d, err, S_run_job(ld, o, j, &d, out, 0));
+	}
+	if (out != NULL)
+		fclose(out);
+	if (err != NULL)
+		fclose(err);
+	if (*ob == NULL)
+		*ol = 0;
+	if (*eb == NULL)
+		*el = 0;
+	return code;
+}
+
+/* A worker process: takes jobs until none is left, and sends back per job a record: the
+ * job's number, its exit code, the lengths of both texts, then the texts. */
 struct S_rec {
 	int job, code;
 	size_t nout, nerr;
 };
 
 static void S_worker(struct S_loaded *ld, const struct drv_options *o, struct S_job *jobs, int n,
-	int jobs_fd, int res_fd)
+	struct S_queue *q, int res_fd)
 {
 	int job;
-	while (recv(jobs_fd, &job, sizeof job, 0) == (ssize_t)sizeof job) {
-		if (job < 0 || job >= n)
-			break;
-		char *ob = NULL, *eb = NULL;
-		size_t ol = 0, el = 0;
-		FILE *out = open_memstream(&ob, &ol), *err = open_memstream(&eb, &el);
-		struct S_rec r = {.job = job, .code = EXIT_IO};
-		if (out != NULL && err != NULL) {
-			struct diags d = {0};
-			r.code = S_finish(&d, err, S_run_job(ld, o, &jobs[job], &d, out, 0));
-		}
-		if (out != NULL)
-			fclose(out);
-		if (err != NULL)
-			fclose(err);
-		r.nout = ob ? ol : 0;
-		r.nerr = eb ? el : 0;
+	while ((job = S_take(q, n)) >= 0) {
+		char *ob, *eb;
+		size_t ol, el;
+		struct S_rec r = {.job = job};
+		r.code = S_run_captured(ld, o, &jobs[job], &ob, &ol, &eb, &el);
+		r.nout = ol;
+		r.nerr = el;
 		int bad = out_write_fd(res_fd, &r, sizeof r) != 0 ||
 			out_write_fd(res_fd, ob ? ob : "", r.nout) != 0 ||
 			out_write_fd(res_fd, eb ? eb : "", r.nerr) != 0;
@@ -343,13 +370,91 @@ static void S_worker(struct S_loaded *ld, const struct drv_options *o, struct S_
 	}
 }
 
-/* Runs the jobs in o->jobs worker processes (default: one per processor) that share the
- * loaded inputs (copy on write) and keep their caches (kerning, hyphenation, glyph widths)
- * from one report to the next; each takes the next job when it is free. What each job
- * prints is shown in job order, so the output of a parallel run equals the serial one.
- * Returns the worst exit code (each job's into job_codes, when not NULL; done, when not
- * NULL, is called as each job's code is known). With release, the caller needs the model
- * no more: a single report frees it once its tree is made. */
+/* What the parent of a parallel run knows of the jobs: their texts and codes as they come,
+ * from its own runs and from the workers' result pipes. */
+struct S_pool {
+	int n, width;          /* jobs; worker processes */
+	struct buf *outs, *errs;
+	int *codes, *got;
+	int *res;              /* per worker: its result pipe, -1 once closed */
+	struct buf *pend;      /* per worker: bytes read, not yet a whole record */
+	int *job_codes;
+	void (*done)(void *, int);
+	void *done_ctx;
+};
+
+static void S_pool_result(struct S_pool *p, int job, int code, const char *o, size_t no,
+	const char *e, size_t ne)
+{
+	if (job < 0 || job >= p->n || p->got[job])
+		return;
+	p->got[job] = 1;
+	p->codes[job] = code;
+	buf_put(&p->outs[job], o, no);
+	buf_put(&p->errs[job], e, ne);
+	if (p->job_codes != NULL)
+		p->job_codes[job] = code;
+	if (p->done != NULL)
+		p->done(p->done_ctx, job);
+}
+
+/* Reads what the workers have sent, waiting at most timeout ms (-1: for ever) for something
+ * to come; returns the number of result pipes still open. */
+static int S_pool_collect(struct S_pool *p, int timeout)
+{
+	struct pollfd fds[64];
+	int map[64], nf = 0;
+	for (int w = 0; w < p->width; w++)
+		if (p->res[w] >= 0) {
+			fds[nf] = (struct pollfd){.fd = p->res[w], .events = POLLIN};
+			map[nf++] = w;
+		}
+	if (nf == 0 || poll(fds, (nfds_t)nf, timeout) <= 0)
+		return nf; /* (EINTR: the caller asks again) */
+	for (int f = 0; f < nf; f++) {
+		if (!(fds[f].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		int w = map[f];
+		char chunk[65536];
+		ssize_t r = read(p->res[w], chunk, sizeof chunk);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			close(p->res[w]);
+			p->res[w] = -1;
+			nf--;
+			continue;
+		}
+		buf_put(&p->pend[w], chunk, (size_t)r);
+		/* whole records */
+		size_t at = 0;
+		for (;;) {
+			struct S_rec rec;
+			if (p->pend[w].len - at < sizeof rec)
+				break;
+			memcpy(&rec, p->pend[w].data + at, sizeof rec);
+			if (p->pend[w].len - at - sizeof rec < rec.nout + rec.nerr)
+				break;
+			const char *t = p->pend[w].data + at + sizeof rec;
+			S_pool_result(p, rec.job, rec.code, t, rec.nout, t + rec.nout, rec.nerr);
+			at += sizeof rec + rec.nout + rec.nerr;
+		}
+		if (at > 0) {
+			memmove(p->pend[w].data, p->pend[w].data + at, p->pend[w].len - at);
+			p->pend[w].len -= at;
+		}
+	}
+	return nf;
+}
+
+/* Runs the jobs in o->jobs processes (default: one per processor): this one and workers
+ * forked from it, which share the loaded inputs (copy on write) and keep their caches
+ * (kerning, hyphenation, glyph widths) from one report to the next; each takes the next job
+ * when it is free. What each job prints is shown in job order, so the output of a parallel
+ * run equals the serial one. Returns the worst exit code (each job's into job_codes, when
+ * not NULL; done, when not NULL, is called as each job's code is known, in this process).
+ * With release, the caller needs the inputs no more: they are freed as soon as this process
+ * has no job left (a single report frees the model once its tree is made). */
 static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S_job *jobs,
 	int n, FILE *out, FILE *err, int release, int *job_codes, void (*done)(void *, int),
 	void *done_ctx)
@@ -360,7 +465,12 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 		width = n;
 	if (width > 64)
 		width = 64;
-	if (width <= 1) {
+	struct S_queue *q = width > 1 ? mmap(NULL, sizeof *q, PROT_READ | PROT_WRITE,
+		MAP_SHARED | MAP_ANONYMOUS, -1, 0) : MAP_FAILED;
+	if (q == MAP_FAILED) {
+		if (width > 1)
+			fprintf(err, "briefc: warning: cannot start the workers (%s): one process makes "
+				"every report\n", strerror(errno));
 		for (int i = 0; i < n; i++) {
 			struct diags d = {0};
 			int c = S_finish(&d, err, S_run_job(ld, o, &jobs[i], &d, out, release && n == 1));
@@ -372,166 +482,97 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 		}
 		return code;
 	}
-	struct buf *outs = xcalloc((size_t)n, sizeof *outs), *errs = xcalloc((size_t)n, sizeof *errs);
-	int *codes = xmalloc((size_t)n * sizeof *codes), *got = xcalloc((size_t)n, sizeof *got);
-	pid_t *pids = xcalloc((size_t)width, sizeof *pids);
-	int *res = xmalloc((size_t)width * sizeof *res);
-	struct buf *pend = xcalloc((size_t)width, sizeof *pend); /* bytes read, not yet a record */
-	/* the job numbers go through a packet socket: each read takes one whole number, and a
-	 * send to workers that are all gone fails instead of raising SIGPIPE */
-	int jp[2] = {-1, -1};
+	atomic_init(&q->next, 0);
+	struct S_pool p = {.n = n, .width = width - 1, .job_codes = job_codes, .done = done,
+		.done_ctx = done_ctx};
+	p.outs = xcalloc((size_t)n, sizeof *p.outs);
+	p.errs = xcalloc((size_t)n, sizeof *p.errs);
+	p.codes = xmalloc((size_t)n * sizeof *p.codes);
+	p.got = xcalloc((size_t)n, sizeof *p.got);
+	p.res = xmalloc((size_t)p.width * sizeof *p.res);
+	p.pend = xcalloc((size_t)p.width, sizeof *p.pend);
+	pid_t *pids = xcalloc((size_t)p.width, sizeof *pids);
 	fflush(out);
 	fflush(err);
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, jp) != 0) {
-		fprintf(err, "briefc: error: cannot start the workers: %s\n", strerror(errno));
-		width = 0;
-	}
-	int started = 0;
-	for (int w = 0; w < width; w++) {
+	/* the workers: this process is one more */
+	for (int w = 0; w < p.width; w++) {
 		int rp[2];
-		res[w] = -1;
-		if (pipe(rp) != 0)
+		p.res[w] = -1;
+		if (pipe(rp) != 0) {
+			fprintf(err, "briefc: warning: cannot start a worker: %s\n", strerror(errno));
 			break;
+		}
 		pid_t pid = fork();
 		if (pid == 0) {
-			close(jp[1]);
 			close(rp[0]);
 			for (int k = 0; k < w; k++)
-				if (res[k] >= 0)
-					close(res[k]);
-			S_worker(ld, o, jobs, n, jp[0], rp[1]);
-			/* the worker's copy of the inputs: freed like any run's (fontconfig's
-			 * configuration is otherwise reported lost by a leak checker) */
-			S_unload(ld);
+				if (p.res[k] >= 0)
+					close(p.res[k]);
+			S_worker(ld, o, jobs, n, q, rp[1]);
+			/* The inputs are this process's image of the parent's, which frees them; freeing
+			 * them here would copy their pages (copy on write) only to throw them away. */
+			close(rp[1]);
 			_exit(0);
 		}
 		close(rp[1]);
 		if (pid < 0) {
 			close(rp[0]);
-			fprintf(err, "briefc: error: cannot start a worker: %s\n", strerror(errno));
+			fprintf(err, "briefc: warning: cannot start a worker: %s\n", strerror(errno));
 			break;
 		}
 		pids[w] = pid;
-		res[w] = rp[0];
-		started++;
+		p.res[w] = rp[0];
 	}
-	if (jp[0] >= 0)
-		close(jp[0]);
-	/* hand out the job numbers while collecting results (a pipe holds only so many) */
-	int next = 0, open = started;
-	if (started == 0 && jp[1] >= 0) {
-		close(jp[1]);
-		jp[1] = -1;
+	/* this process's share, reading what the workers send between its jobs (a pipe holds
+	 * only so many results) */
+	int job;
+	while ((job = S_take(q, n)) >= 0) {
+		char *ob, *eb;
+		size_t ol, el;
+		int c = S_run_captured(ld, o, &jobs[job], &ob, &ol, &eb, &el);
+		S_pool_result(&p, job, c, ob ? ob : "", ol, eb ? eb : "", el);
+		free(ob);
+		free(eb);
+		S_pool_collect(&p, 0);
 	}
-	while (open > 0) {
-		struct pollfd fds[65];
-		int nf = 0, map[65];
-		if (jp[1] >= 0) {
-			fds[nf] = (struct pollfd){.fd = jp[1], .events = POLLOUT};
-			map[nf++] = -1;
-		}
-		for (int w = 0; w < width && nf < 65; w++)
-			if (res[w] >= 0) {
-				fds[nf] = (struct pollfd){.fd = res[w], .events = POLLIN};
-				map[nf++] = w;
-			}
-		if (poll(fds, (nfds_t)nf, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (int f = 0; f < nf; f++) {
-			if (map[f] < 0) {
-				if (fds[f].revents & (POLLOUT | POLLERR | POLLHUP)) {
-					if (next < n && !(fds[f].revents & (POLLERR | POLLHUP)) &&
-						send(jp[1], &next, sizeof next, MSG_NOSIGNAL) == (ssize_t)sizeof next)
-						next++;
-					if (next >= n || (fds[f].revents & (POLLERR | POLLHUP))) {
-						close(jp[1]); /* no more jobs: the workers finish */
-						jp[1] = -1;
-					}
-				}
-				continue;
-			}
-			if (!(fds[f].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			int w = map[f];
-			char chunk[65536];
-			ssize_t r = read(res[w], chunk, sizeof chunk);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0) {
-				close(res[w]);
-				res[w] = -1;
-				open--;
-				continue;
-			}
-			buf_put(&pend[w], chunk, (size_t)r);
-			/* whole records */
-			size_t at = 0;
-			for (;;) {
-				struct S_rec rec;
-				if (pend[w].len - at < sizeof rec)
-					break;
-				memcpy(&rec, pend[w].data + at, sizeof rec);
-				if (pend[w].len - at - sizeof rec < rec.nout + rec.nerr)
-					break;
-				const char *p = pend[w].data + at + sizeof rec;
-				if (rec.job >= 0 && rec.job < n && !got[rec.job]) {
-					got[rec.job] = 1;
-					codes[rec.job] = rec.code;
-					buf_put(&outs[rec.job], p, rec.nout);
-					buf_put(&errs[rec.job], p + rec.nout, rec.nerr);
-					if (job_codes != NULL)
-						job_codes[rec.job] = rec.code;
-					if (done != NULL)
-						done(done_ctx, rec.job);
-				}
-				at += sizeof rec + rec.nout + rec.nerr;
-			}
-			if (at > 0) {
-				memmove(pend[w].data, pend[w].data + at, pend[w].len - at);
-				pend[w].len -= at;
-			}
-		}
-	}
-	if (jp[1] >= 0)
-		close(jp[1]);
+	if (release)
+		S_unload(ld); /* (while the workers finish theirs) */
+	while (S_pool_collect(&p, -1) > 0)
+		;
 	int abnormal = 0;
-	for (int w = 0; w < width; w++) {
+	for (int w = 0; w < p.width; w++) {
 		int status;
 		if (pids[w] > 0 && waitpid(pids[w], &status, 0) == pids[w] &&
 			!(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 			abnormal = 1;
-		if (res[w] >= 0)
-			close(res[w]);
-		buf_free(&pend[w]);
+		buf_free(&p.pend[w]);
 	}
+	munmap(q, sizeof *q);
 	for (int i = 0; i < n; i++) {
-		if (outs[i].len)
-			fwrite(outs[i].data, 1, outs[i].len, out);
-		if (errs[i].len)
-			fwrite(errs[i].data, 1, errs[i].len, err);
-		if (!got[i]) {
+		if (p.outs[i].len)
+			fwrite(p.outs[i].data, 1, p.outs[i].len, out);
+		if (p.errs[i].len)
+			fwrite(p.errs[i].data, 1, p.errs[i].len, err);
+		if (!p.got[i]) {
 			fprintf(err, "briefc: error: the worker for %s ended abnormally%s\n", jobs[i].name,
 				abnormal ? "" : " (no result)");
-			codes[i] = EXIT_IO;
+			p.codes[i] = EXIT_IO;
 			if (job_codes != NULL)
 				job_codes[i] = EXIT_IO;
 			if (done != NULL)
 				done(done_ctx, i);
 		}
-		code = S_worst(code, codes[i]);
-		buf_free(&outs[i]);
-		buf_free(&errs[i]);
+		code = S_worst(code, p.codes[i]);
+		buf_free(&p.outs[i]);
+		buf_free(&p.errs[i]);
 	}
-	free(outs);
-	free(errs);
-	free(codes);
-	free(got);
+	free(p.outs);
+	free(p.errs);
+	free(p.codes);
+	free(p.got);
+	free(p.res);
+	free(p.pend);
 	free(pids);
-	free(res);
-	free(pend);
 	return code;
 }
 
@@ -1092,7 +1133,7 @@ int drv_archive(const struct drv_options *o, FILE *out, FILE *err)
 	for (int i = 0; i < ndates; i++)
 		arc.left[i] = first[i + 1] - first[i];
 	if (njobs > 0)
-		S_run_jobs(&ld, &jo, jobs, njobs, out, err, 0, codes, S_job_done, &arc);
+		S_run_jobs(&ld, &jo, jobs, njobs, out, err, 1, codes, S_job_done, &arc);
 	S_free_jobs(jobs, njobs);
 	code = S_worst(code, arc.code);
 	for (int i = 0; i < ndates; i++) {

@@ -197,11 +197,13 @@ def reports_parallel_and_shards_equal_serial(ctx):
 
 @test
 def reports_default_jobs_follow_affinity(ctx):
-    """Without --jobs, a batch makes as many workers as the processors it may run on: none
-    (the reports in the process itself) when taskset gives it one, two when it gives two.
-    With two, fontconfig is asked by a child of its own while the parent reads the source
-    (and the hyphenation patterns), which the parent alone does with one; the PDFs are the
-    same. (strace: forks, and who opens fonts.conf and the patterns.)"""
+    """Without --jobs, a batch runs in as many processes as the processors it may run on:
+    the process itself when taskset gives it one; with two, itself and one worker, each
+    making some of the reports. With two, fontconfig is asked by a child of its own while the
+    parent reads the source (and the hyphenation patterns), which the parent alone does with
+    one; the PDFs are the same. When no worker can be made, the process makes every report
+    itself, and says so. (strace: forks, who opens fonts.conf and the patterns, who renames
+    a report into place.)"""
     if VALGRIND:  # (the forks would be valgrind's)
         return
     strace, taskset = need("strace"), need("taskset")
@@ -214,7 +216,8 @@ def reports_default_jobs_follow_affinity(ctx):
         log = ctx.tmp(f"affinity-{n}.strace")
         outs.append(ctx.tmp(f"affinity-{n}"))
         r = run([taskset, "-c", ",".join(map(str, cpus)), strace, "-f", "-qq", "-o", log,
-                 "-e", "trace=fork,vfork,clone,clone3,openat", ctx.briefc, "build", SOURCE, "--all-topics",
+                 "-e", "trace=fork,vfork,clone,clone3,openat,rename,renameat,renameat2", ctx.briefc,
+                 "build", SOURCE, "--all-topics",
                  "--out", outs[-1]], text=True, timeout=600)
         check(r.returncode == 0, r.stderr)
         lines = open(log).read().splitlines()
@@ -222,15 +225,26 @@ def reports_default_jobs_follow_affinity(ctx):
         parent = int(lines[0].split()[0])
         conf = {int(l.split()[0]) for l in lines if "fonts.conf" in l and "openat(" in l}
         hyph = {int(l.split()[0]) for l in lines if "/hyph_" in l and "openat(" in l and "= -1" not in l}
+        made = {int(l.split()[0]) for l in lines if re.search(r"\brename(at2?)?\(.*\.pdf", l)}
         check(hyph == {parent}, f"on {n} processor(s): the patterns read by {hyph}, not (only) the parent {parent}")
         if n == 1:
             check(not forks, f"on one processor: {len(forks)} forks")
             check(conf == {parent}, f"on one processor: fonts.conf read by {conf}")
         else:
-            check(len(forks) == 3, f"on two processors: {len(forks)} forks, want the font finder and 2 workers")
+            check(len(forks) == 2, f"on two processors: {len(forks)} forks, want the font finder and a worker")
             check(len(conf) == 1 and parent not in conf, f"on two processors: fonts.conf read by {conf}")
+            check(len(made) == 2 and parent in made and not made & conf,
+                  f"on two processors: reports made by {made}, want the parent {parent} and its worker")
     if len(outs) == 2:
         check(files_of(outs[0]) == files_of(outs[1]), "one processor and two make different files")
+        # the worker cannot be made (the second fork fails; the first is the font finder's)
+        out = ctx.tmp("affinity-nofork")
+        r = run([taskset, "-c", ",".join(map(str, allowed[:2])), strace, "-f", "-qq", "-o", os.devnull,
+                 "-e", "trace=fork,vfork,clone,clone3", "-e", "inject=fork,vfork,clone,clone3:error=EAGAIN:when=2",
+                 ctx.briefc, "build", SOURCE, "--all-topics", "--out", out], text=True, timeout=600)
+        check(r.returncode == 0, f"no worker: exit {r.returncode}: {r.stderr[-400:]}")
+        check("cannot start a worker" in r.stderr, f"no worker, and nothing said: {r.stderr[-400:]}")
+        check(files_of(out) == files_of(outs[0]), "without a worker the reports differ")
     # no pipe for the font finder: the parent finds the fonts itself, the same files
     if len(allowed) >= 2:
         out = ctx.tmp("affinity-nopipe")

@@ -38,6 +38,7 @@ fn linkLibs(m: *std.Build.Module) void {
     m.linkSystemLibrary("fontconfig", .{ .use_pkg_config = .force });
     m.linkSystemLibrary("hpdf", .{ .use_pkg_config = .no }); // Debian ships no .pc for libharu
     m.linkSystemLibrary("z", .{ .use_pkg_config = .no });
+    m.linkSystemLibrary("libdeflate", .{ .use_pkg_config = .force });
     m.linkSystemLibrary("hyphen", .{ .use_pkg_config = .no });
     m.linkSystemLibrary("libpng", .{ .use_pkg_config = .force });
     m.linkSystemLibrary("jpeg", .{ .use_pkg_config = .no });

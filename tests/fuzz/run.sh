@@ -68,7 +68,7 @@ if [ ! -x "$bin" ] || [ "$newest" -nt "$bin" ]; then
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -fno-sanitize=function -Icompiler $(pkg-config --cflags libxml-2.0 harfbuzz harfbuzz-subset fontconfig libpng) \
     -o "$bin.tmp" tests/fuzz/fuzz_source.c $sources "$work/embedded.c" \
-    $(pkg-config --libs libxml-2.0 harfbuzz harfbuzz-subset fontconfig libpng) -lhpdf -lz -lhyphen -ljpeg -lm
+    $(pkg-config --libs libxml-2.0 harfbuzz harfbuzz-subset fontconfig libpng libdeflate) -lhpdf -lz -lhyphen -ljpeg -lm
   mv "$bin.tmp" "$bin"
 fi
 [ "$mode" = build ] && { echo "$bin"; exit 0; }

@@ -21,6 +21,7 @@ const lib_sources = [_][]const u8{
     "compiler/transform/transform.c",
     "compiler/layout/font.c",
     "compiler/layout/hyphen.c",
+    "compiler/layout/patterns.c",
     "compiler/layout/linebreak.c",
     "compiler/layout/para.c",
     "compiler/layout/page.c",

@@ -1,6 +1,7 @@
 /* hyphen.c: hyphenation points from libhyphen's patterns, chosen by language, memoised. */
 #include "hyphen.h"
 #include "../base/util.h"
+#include "patterns.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,9 @@
 #define S_DEFAULT_DIR "/usr/share/hyphen"
 
 struct S_lang {
-	char *tag;        /* as asked for: "en", "en-GB" */
-	HyphenDict *dict; /* NULL: no patterns for it */
+	char *tag;          /* as asked for: "en", "en-GB" */
+	HyphenDict *dict;   /* NULL: no patterns for it */
+	struct arena arena; /* the dictionary's memory (pat_load) */
 };
 
 /* A memoised word: its n hyphenation points. */
@@ -41,8 +43,7 @@ void hyph_close(struct hyph *h)
 		return;
 	for (int i = 0; i < h->nlangs; i++) {
 		free(h->langs[i].tag);
-		if (h->langs[i].dict)
-			hnj_hyphen_free(h->langs[i].dict);
+		arena_free(&h->langs[i].arena);
 	}
 	free(h->langs);
 	bmap_free(&h->memo, free);
@@ -52,7 +53,7 @@ void hyph_close(struct hyph *h)
 
 /* Tries hyph_ll_CC.dic, hyph_ll.dic and, for a bare language, the first hyph_ll_*.dic
  * that Debian ships (en -> en_US). Only letters, digits and '-' reach a file name. */
-static HyphenDict *S_load(struct hyph *h, const char *tag)
+static HyphenDict *S_load(struct hyph *h, const char *tag, struct arena *mem)
 {
 	char ll[16] = "", cc[16] = "";
 	size_t i = 0;
@@ -97,7 +98,7 @@ static HyphenDict *S_load(struct hyph *h, const char *tag)
 			continue;
 		snprintf(path, sizeof path, "%s/%s", h->dir, tries[k]);
 		if (access(path, R_OK) == 0) {
-			HyphenDict *d = hnj_hyphen_load(path);
+			HyphenDict *d = pat_load(path, mem); /* (libhyphen's dictionary, read faster) */
 			if (d != NULL)
 				return d;
 		}
@@ -113,8 +114,9 @@ static HyphenDict *S_dict(struct hyph *h, const char *lang)
 		if (strcmp(h->langs[i].tag, lang) == 0)
 			return h->langs[i].dict;
 	h->langs = xrealloc(h->langs, (size_t)(h->nlangs + 1) * sizeof *h->langs);
-	h->langs[h->nlangs].tag = xstrdup(lang);
-	h->langs[h->nlangs].dict = S_load(h, lang);
+	struct S_lang *l = &h->langs[h->nlangs];
+	*l = (struct S_lang){.tag = xstrdup(lang)};
+	l->dict = S_load(h, lang, &l->arena);
 	return h->langs[h->nlangs++].dict;
 }
 

@@ -15,6 +15,7 @@
 #include "layout/hyphen.h"
 #include "layout/layout.h"
 #include "layout/linebreak.h"
+#include "layout/patterns.h"
 #include "read/model.h"
 #include "read/style.h"
 #include "render/render_pdf.h"
@@ -368,6 +369,137 @@ static void test_hyphen_patterns(void)
 	int again[16];
 	CHECK(hyph_word(h, "en", "hyphenation", 11, 2, 3, again, 16) == 2 && again[1] == 6);
 	hyph_close(h);
+}
+
+/* Whether two dictionaries are the same state for state (libhyphen's fields; the
+ * replacement index and cut only where a pattern set them: libhyphen leaves them unset
+ * elsewhere); what differs first goes into why. */
+static int S_same_dict(const HyphenDict *a, const HyphenDict *b, char *why, size_t n)
+{
+	for (int level = 0; a != NULL || b != NULL; level++, a = a->nextlevel, b = b->nextlevel) {
+		if (a == NULL || b == NULL)
+			return snprintf(why, n, "level %d exists in one only", level), 0;
+		if (a->lhmin != b->lhmin || a->rhmin != b->rhmin || a->clhmin != b->clhmin ||
+			a->crhmin != b->crhmin || a->utf8 != b->utf8 || strcmp(a->cset, b->cset) != 0)
+			return snprintf(why, n, "level %d: minimums or character set", level), 0;
+		if (a->nohyphenl != b->nohyphenl || (a->nohyphen == NULL) != (b->nohyphen == NULL))
+			return snprintf(why, n, "level %d: NOHYPHEN", level), 0;
+		/* (nohyphenl + 1 entries, each ended by a NUL) */
+		const char *x = a->nohyphen, *y = b->nohyphen;
+		for (int e = 0; x != NULL && e <= a->nohyphenl; e++) {
+			if (strcmp(x, y) != 0)
+				return snprintf(why, n, "level %d: NOHYPHEN '%s' / '%s'", level, x, y), 0;
+			x += strlen(x) + 1;
+			y += strlen(y) + 1;
+		}
+		if (a->num_states != b->num_states)
+			return snprintf(why, n, "level %d: %d states / %d", level, a->num_states, b->num_states), 0;
+		for (int i = 0; i < a->num_states; i++) {
+			const HyphenState *x = &a->states[i], *y = &b->states[i];
+			int same = (x->match == NULL) == (y->match == NULL) &&
+				(x->match == NULL || strcmp(x->match, y->match) == 0) &&
+				(x->repl == NULL) == (y->repl == NULL) &&
+				(x->repl == NULL || strcmp(x->repl, y->repl) == 0) &&
+				(x->match == NULL || (x->replindex == y->replindex && x->replcut == y->replcut)) &&
+				x->fallback_state == y->fallback_state && x->num_trans == y->num_trans;
+			for (int t = 0; same && t < x->num_trans; t++)
+				same = x->trans[t].ch == y->trans[t].ch && x->trans[t].new_state == y->trans[t].new_state;
+			if (!same)
+				return snprintf(why, n, "level %d: state %d differs", level, i), 0;
+		}
+	}
+	return 1;
+}
+
+/* pat_load makes libhyphen's dictionary: compared state for state with hnj_hyphen_load's,
+ * for Debian's patterns and for files made to use every rule of the format (keywords,
+ * NEXTLEVEL, replacements, comments, CRLF, over-long lines, a long first line, no final
+ * line end), and the same hyphenation from both; a pattern given twice keeps the later
+ * digits (as libhyphen does, which leaks the earlier: not compared, for the leak checker). */
+static void test_patterns_match_libhyphen(void)
+{
+	static const char *files[] = {
+		"UTF-8\nLEFTHYPHENMIN 1\nRIGHTHYPHENMIN 2\nCOMPOUNDLEFTHYPHENMIN 2\n"
+			"COMPOUNDRIGHTHYPHENMIN 3\nNOHYPHEN -,x,\xc3\xa4\n% a comment\n.ab1c\na1b\nb2c3d\n"
+			"abc\n\n1\xc3\xa4" "1\n\xc3\xa4" "b1\nNEXTLEVEL\nLEFTHYPHENMIN 2\n.x1y\nx1y\nxy2z\n",
+		"ISO8859-1\n% replacements\nc1k/k=k,1,1\nschif1fahrt/schiff=,4,2\n.ab1c/x=y\nzz1/q=\n",
+		"UTF-8\n\xc3\xb6" "1\xc3\xbc/x=y,1,2\n.\xc3\xa4" "1b/\xc3\xa4=b,2,2\na1b\n",
+		"UTF-8\r\nLEFTHYPHENMIN 2\r\na1b\r\nb1c\r\nNOHYPHEN q\r\n",
+		"UTF-8\n% xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+			"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"
+			"a1bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+			"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\nc1d\n"
+			"e1fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+		"A-CHARACTER-SET-NAME-TOO-LONG\nab1c\n",
+		"",
+		"UTF-8\na1b\nb1c/x=y\nNOHYPHEN x,y",
+		"UTF-8\na1b\nNEXTLEVEL\nc1d\nNEXTLEVEL\ne1f\n",
+	};
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char dir[200], path[256], why[160];
+	snprintf(dir, sizeof dir, "%s/briefc-unit-patterns-XXXXXX", tmp);
+	CHECK(mkdtemp(dir) != NULL);
+	for (size_t k = 0; k < sizeof files / sizeof *files + 1; k++) {
+		if (k < sizeof files / sizeof *files) {
+			snprintf(path, sizeof path, "%s/p%zu.dic", dir, k);
+			FILE *f = fopen(path, "wb");
+			CHECK(f != NULL);
+			if (f == NULL)
+				continue;
+			fputs(files[k], f);
+			fclose(f);
+		} else {
+			snprintf(path, sizeof path, "/usr/share/hyphen/hyph_en_US.dic");
+		}
+		struct arena a = {0};
+		HyphenDict *mine = pat_load(path, &a), *theirs = hnj_hyphen_load(path);
+		CHECK_MSG(mine != NULL && theirs != NULL, "%s: not read", path);
+		if (mine != NULL && theirs != NULL) {
+			CHECK_MSG(S_same_dict(mine, theirs, why, sizeof why), "%s (file %zu): %s", path, k, why);
+			static const char *words[] = {"hyphenation", "peacekeeping", "internationalisation",
+				"ceasefire", "don't", "well-known", "re-establishment", "abcd", "xyz", "ab",
+				"schiffahrt", "\xc3\xa4\x62\x63", "\xc3\xb6\xc3\xbcx", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"};
+			for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
+				int len = (int)strlen(words[w]);
+				char h1[64] = "", h2[64] = "";
+				char **r1 = NULL, **r2 = NULL;
+				int *p1 = NULL, *p2 = NULL, *c1 = NULL, *c2 = NULL;
+				hnj_hyphen_hyphenate3(mine, words[w], len, h1, NULL, &r1, &p1, &c1, 2, 3, 2, 3);
+				hnj_hyphen_hyphenate3(theirs, words[w], len, h2, NULL, &r2, &p2, &c2, 2, 3, 2, 3);
+				CHECK_MSG(strcmp(h1, h2) == 0 && (r1 == NULL) == (r2 == NULL),
+					"%s: '%s' hyphenated %s / %s", path, words[w], h1, h2);
+				for (int i = 0; r1 != NULL && i < len; i++)
+					free(r1[i]);
+				for (int i = 0; r2 != NULL && i < len; i++)
+					free(r2[i]);
+				free(r1), free(r2), free(p1), free(p2), free(c1), free(c2);
+			}
+		}
+		if (theirs != NULL)
+			hnj_hyphen_free(theirs);
+		arena_free(&a);
+		if (k < sizeof files / sizeof *files)
+			unlink(path);
+	}
+	struct arena a = {0};
+	snprintf(path, sizeof path, "%s/twice.dic", dir);
+	FILE *f = fopen(path, "wb");
+	if (f != NULL) {
+		fputs("UTF-8\na1b\na2b\n", f);
+		fclose(f);
+	}
+	HyphenDict *d = pat_load(path, &a);
+	int with = 0, later = 0;
+	for (int i = 0; d != NULL && i < d->nextlevel->num_states; i++)
+		if (d->nextlevel->states[i].match != NULL) {
+			with++;
+			later += strcmp(d->nextlevel->states[i].match, "20") == 0;
+		}
+	CHECK_MSG(d != NULL && with == 1 && later == 1, "a pattern given twice: %d states with digits", with);
+	unlink(path);
+	rmdir(dir);
+	CHECK(pat_load("/nonexistent/hyph_xx.dic", &a) == NULL);
+	arena_free(&a);
 }
 
 static void test_kerning(void)
@@ -809,6 +941,7 @@ const struct unit_test layout_tests[] = {
 	{"fallback", test_fallback},
 	{"layout_geometry", test_layout_geometry},
 	{"hyphen_patterns", test_hyphen_patterns},
+	{"patterns_match_libhyphen", test_patterns_match_libhyphen},
 	{"kerning", test_kerning},
 	{"hyphenation_in_paragraph", test_hyphenation_in_paragraph},
 	{"never_hyphenated", test_never_hyphenated},

@@ -399,17 +399,28 @@ static void S_pool_result(struct S_pool *p, int job, int code, const char *o, si
 }
 
 /* Reads what the workers have sent, waiting at most timeout ms (-1: for ever) for something
- * to come; returns the number of result pipes still open. */
-static int S_pool_collect(struct S_pool *p, int timeout)
+ * to come; returns the number of result pipes still open, and sets *got when something
+ * was read. */
+static int S_pool_collect(struct S_pool *p, int timeout, int *got)
 {
 	struct pollfd fds[64];
 	int map[64], nf = 0;
+	*got = 0;
 	for (int w = 0; w < p->width; w++)
 		if (p->res[w] >= 0) {
 			fds[nf] = (struct pollfd){.fd = p->res[w], .events = POLLIN};
 			map[nf++] = w;
 		}
-	if (nf == 0 || poll(fds, (nfds_t)nf, timeout) <= 0)
+	int ready = nf > 0 ? poll(fds, (nfds_t)nf, timeout) : 0;
+	if (ready < 0 && errno != EINTR) {
+		/* (cannot wait for the workers: what they have not sent is lost, and said so) */
+		for (int f = 0; f < nf; f++) {
+			close(p->res[map[f]]);
+			p->res[map[f]] = -1;
+		}
+		return 0;
+	}
+	if (ready <= 0)
 		return nf; /* (EINTR: the caller asks again) */
 	for (int f = 0; f < nf; f++) {
 		if (!(fds[f].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -426,6 +437,7 @@ static int S_pool_collect(struct S_pool *p, int timeout)
 			continue;
 		}
 		buf_put(&p->pend[w], chunk, (size_t)r);
+		*got = 1;
 		/* whole records */
 		size_t at = 0;
 		for (;;) {
@@ -533,11 +545,15 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 		S_pool_result(&p, job, c, ob ? ob : "", ol, eb ? eb : "", el);
 		free(ob);
 		free(eb);
-		S_pool_collect(&p, 0);
+		int got;
+		do /* (what is waiting in the pipes, so that no worker waits to send) */
+			S_pool_collect(&p, 0, &got);
+		while (got);
 	}
 	if (release)
 		S_unload(ld); /* (while the workers finish theirs) */
-	while (S_pool_collect(&p, -1) > 0)
+	int got;
+	while (S_pool_collect(&p, -1, &got) > 0)
 		;
 	int abnormal = 0;
 	for (int w = 0; w < p.width; w++) {

@@ -1086,6 +1086,31 @@ def output_fault_archive_durable_when_published(ctx):
 
 
 @test
+def input_fault_patterns_unreadable(ctx):
+    """The hyphenation patterns cannot be read (EIO on every read of the file, injected):
+    the report is still made, without hyphenation, and the language is named in a warning
+    (exit 0); no pattern file half read is used."""
+    if VALGRIND:  # (the calls would be valgrind's)
+        return
+    strace = need("strace")  # ./zigw installs it
+    pats = "/usr/share/hyphen/hyph_en_US.dic"
+    if not os.path.exists(pats):
+        raise Failure(f"{pats} is missing: ./zigw installs hyphen-en-us")
+    out = ctx.tmp("fault-patterns")
+    r = run([strace, "-f", "-qq", "-o", os.devnull, "-P", os.path.realpath(pats), "-e", "trace=read",
+             "-e", "inject=read:error=EIO", ctx.briefc, "build", SOURCE, "--out", out, "--stats"],
+            text=True, timeout=600)
+    check(r.returncode == 0, f"exit {r.returncode}: {r.stderr[-400:]}")
+    check("no hyphenation patterns for language 'en'" in r.stderr, f"not said: {r.stderr[-400:]}")
+    m = re.search(r"hyphenated (\d+)", r.stdout)
+    check(m is not None and m.group(1) == "0", f"hyphenated without patterns: {r.stdout}")
+    ok = run([ctx.briefc, "build", SOURCE, "--out", ctx.tmp("fault-patterns-ok"), "--stats"], text=True)
+    m = re.search(r"hyphenated (\d+)", ok.stdout)
+    check(ok.returncode == 0 and m is not None and int(m.group(1)) > 0,
+          f"the same report with its patterns hyphenates nothing: {ok.stdout}")
+
+
+@test
 def debug_build_has_ubsan(ctx):
     """The binaries under test are Debug builds with UBSan's checks compiled in (Zig's
     default for C in Debug): undefined behaviour in any test aborts it."""

@@ -2,6 +2,7 @@
  * the dictionary hnj_hyphen_load makes, state for state, in a fraction of its time. */
 #include "patterns.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -339,10 +340,19 @@ static char *S_read(const char *path, size_t *len)
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size <= S_MAX_FILE) {
 		data = xmalloc((size_t)st.st_size + 1);
 		size_t got = 0;
-		ssize_t r;
-		while (got < (size_t)st.st_size &&
-			(r = read(fd, data + got, (size_t)st.st_size - got)) > 0)
+		while (got < (size_t)st.st_size) {
+			ssize_t r = read(fd, data + got, (size_t)st.st_size - got);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0) { /* (a file half read is not the file) */
+				free(data);
+				close(fd);
+				return NULL;
+			}
+			if (r == 0)
+				break; /* (shorter than it was: what is there) */
 			got += (size_t)r;
+		}
 		data[got] = '\0';
 		*len = got;
 	}

@@ -46,6 +46,16 @@ fn linkLibs(m: *std.Build.Module) void {
     m.linkSystemLibrary("m", .{ .use_pkg_config = .no });
 }
 
+/// What the binary embeds: the C array's name and the file (tests/fuzz/run.sh reads this
+/// list too).
+const embedded_files = [_][2][]const u8{
+    .{ "briefc_schema_dossier", "compiler/schema/dossier.rng" },
+    .{ "briefc_schema_style", "compiler/schema/style.rng" },
+    .{ "briefc_style_briefing", "styles/briefing.xml" },
+    .{ "briefc_style_memo", "styles/memo.xml" },
+    .{ "briefc_style_digest", "styles/digest.xml" },
+};
+
 /// A module of the compiler's sources (with the embedded schemas and styles), linked with
 /// the system libraries; the caller adds main.c or the unit tests.
 fn compilerModule(b: *std.Build, target: std.Build.ResolvedTarget, optimize: std.builtin.OptimizeMode, embedded_c: std.Build.LazyPath) *std.Build.Module {
@@ -68,13 +78,9 @@ pub fn build(b: *std.Build) void {
     embed.root_module.addCSourceFile(.{ .file = b.path("compiler/embed/embed.c"), .flags = &cflags });
     const gen = b.addRunArtifact(embed);
     const embedded_c = gen.addOutputFileArg("embedded.c");
-    gen.addArg("briefc_schema_dossier");
-    gen.addFileArg(b.path("compiler/schema/dossier.rng"));
-    gen.addArg("briefc_schema_style");
-    gen.addFileArg(b.path("compiler/schema/style.rng"));
-    inline for (.{ "briefing", "memo", "digest" }) |name| {
-        gen.addArg("briefc_style_" ++ name);
-        gen.addFileArg(b.path("styles/" ++ name ++ ".xml"));
+    for (embedded_files) |e| {
+        gen.addArg(e[0]);
+        gen.addFileArg(b.path(e[1]));
     }
 
     const mod = compilerModule(b, target, optimize, embedded_c);

@@ -56,9 +56,10 @@ cd "$root"
 sources=$(sed -n '/^const lib_sources/,/^};/p' build.zig | grep -o '"compiler/[^"]*\.c"' | tr -d '"')
 [ -n "$sources" ] || { say "no library sources found in build.zig"; exit 1; }
 "$cc" -O1 -w -o "$work/embed" compiler/embed/embed.c
-"$work/embed" "$work/embedded.c" briefc_schema_dossier compiler/schema/dossier.rng \
-  briefc_schema_style compiler/schema/style.rng briefc_style_briefing styles/briefing.xml \
-  briefc_style_memo styles/memo.xml briefc_style_digest styles/digest.xml
+embeds=$(sed -n '/^const embedded_files/,/^};/p' build.zig | grep -o '"[^"]*"' | tr -d '"')
+[ -n "$embeds" ] || { say "no embedded files found in build.zig"; exit 1; }
+# shellcheck disable=SC2086
+"$work/embed" "$work/embedded.c" $embeds
 newest=$(ls -t $sources tests/fuzz/fuzz_source.c compiler/*/*.h compiler/*.h compiler/schema/*.rng \
   styles/*.xml build.zig | head -n 1)
 if [ ! -x "$bin" ] || [ "$newest" -nt "$bin" ]; then

@@ -4,6 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define S_X86 1
+#endif
+
 static const uint32_t S_k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
 	0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
@@ -54,6 +60,70 @@ static void S_block(struct sha256 *c, const unsigned char *p)
 	c->h[7] += h;
 }
 
+#ifdef S_X86
+/* Whether the processor has the SHA extensions (and the SSSE3 and SSE4.1 they need here).
+ * valgrind's processor has none: under it the portable code runs. */
+static int S_have_sha(void)
+{
+	unsigned a, b, c, d;
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSSE3) || !(c & bit_SSE4_1))
+		return 0;
+	if (__get_cpuid_max(0, NULL) < 7)
+		return 0;
+	__cpuid_count(7, 0, a, b, c, d);
+	return (b >> 29) & 1;
+}
+
+/* n blocks with the SHA instructions. The state is kept as the instructions want it: A, B,
+ * E, F in one register and C, D, G, H in the other; two rounds an instruction, the two
+ * registers trading roles (after two rounds C, D, G, H are the old A, B, E, F). */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void S_blocks_sha(struct sha256 *c, const unsigned char *p, size_t n)
+{
+	const __m128i swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&c->h[0]), 0xB1);
+	__m128i s1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&c->h[4]), 0x1B);
+	__m128i s0 = _mm_alignr_epi8(t, s1, 8); /* A B E F (from the top lane down) */
+	s1 = _mm_blend_epi16(s1, t, 0xF0);      /* C D G H */
+	for (; n > 0; n--, p += 64) {
+		__m128i save0 = s0, save1 = s1, w[4];
+		for (int g = 0; g < 16; g++) { /* four rounds a group */
+			__m128i m;
+			if (g < 4) {
+				m = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), swap);
+			} else { /* W[4g..] from the four groups before it */
+				m = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]);
+				m = _mm_add_epi32(m, _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4));
+				m = _mm_sha256msg2_epu32(m, w[(g + 3) & 3]);
+			}
+			w[g & 3] = m;
+			__m128i k = _mm_add_epi32(m, _mm_loadu_si128((const __m128i *)&S_k[4 * g]));
+			s1 = _mm_sha256rnds2_epu32(s1, s0, k);
+			s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(k, 0x0E));
+		}
+		s0 = _mm_add_epi32(s0, save0);
+		s1 = _mm_add_epi32(s1, save1);
+	}
+	t = _mm_shuffle_epi32(s0, 0x1B);  /* A B E F, from lane 0 up */
+	s1 = _mm_shuffle_epi32(s1, 0xB1); /* G H C D */
+	_mm_storeu_si128((__m128i *)&c->h[0], _mm_blend_epi16(t, s1, 0xF0)); /* A B C D */
+	_mm_storeu_si128((__m128i *)&c->h[4], _mm_alignr_epi8(s1, t, 8));    /* E F G H */
+}
+#endif
+
+/* n 64-byte blocks of p into the state. */
+static void S_blocks(struct sha256 *c, const unsigned char *p, size_t n)
+{
+#ifdef S_X86
+	if (c->fast) {
+		S_blocks_sha(c, p, n);
+		return;
+	}
+#endif
+	for (; n > 0; n--, p += 64)
+		S_block(c, p);
+}
+
 void sha256_init(struct sha256 *c)
 {
 	static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f,
@@ -61,6 +131,11 @@ void sha256_init(struct sha256 *c)
 	memcpy(c->h, h0, sizeof h0);
 	c->len = 0;
 	c->nbuf = 0;
+#ifdef S_X86
+	c->fast = S_have_sha();
+#else
+	c->fast = 0;
+#endif
 }
 
 void sha256_update(struct sha256 *c, const void *data, size_t n)
@@ -68,13 +143,19 @@ void sha256_update(struct sha256 *c, const void *data, size_t n)
 	const unsigned char *p = data;
 	c->len += n;
 	while (n > 0) {
+		if (c->nbuf == 0 && n >= 64) { /* whole blocks straight from the data */
+			S_blocks(c, p, n / 64);
+			p += n / 64 * 64;
+			n %= 64;
+			continue;
+		}
 		size_t k = 64 - c->nbuf < n ? 64 - c->nbuf : n;
 		memcpy(c->buf + c->nbuf, p, k);
 		c->nbuf += k;
 		p += k;
 		n -= k;
 		if (c->nbuf == 64) {
-			S_block(c, c->buf);
+			S_blocks(c, c->buf, 1);
 			c->nbuf = 0;
 		}
 	}

@@ -10,6 +10,8 @@ struct sha256 {
 	uint64_t len;
 	unsigned char buf[64];
 	size_t nbuf;
+	int fast; /* the processor's SHA instructions are used (set by sha256_init when it has
+	             them; 0 forces the portable code) */
 };
 
 void sha256_init(struct sha256 *c);

@@ -142,7 +142,7 @@ void arena_free(struct arena *a)
 
 /* ---- buf ---- */
 
-static void S_buf_grow(struct buf *b, size_t extra)
+void buf_reserve(struct buf *b, size_t extra)
 {
 	if (b->len + extra + 1 <= b->cap)
 		return;
@@ -155,7 +155,7 @@ static void S_buf_grow(struct buf *b, size_t extra)
 
 void buf_put(struct buf *b, const char *s, size_t n)
 {
-	S_buf_grow(b, n);
+	buf_reserve(b, n);
 	memcpy(b->data + b->len, s, n);
 	b->len += n;
 	b->data[b->len] = '\0';
@@ -179,7 +179,7 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	va_end(aq);
 	if (n < 0)
 		return;
-	S_buf_grow(b, (size_t)n);
+	buf_reserve(b, (size_t)n);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 }

@@ -30,6 +30,9 @@ struct buf {
 	char *data;
 	size_t len, cap;
 };
+/* Makes room for extra more bytes (and the NUL) after b->len, for a caller that writes them
+ * into b->data itself and then sets b->len (and the NUL). */
+void buf_reserve(struct buf *b, size_t extra);
 void buf_put(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);

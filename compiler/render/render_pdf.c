@@ -409,10 +409,8 @@ static int S_deflate(struct libdeflate_compressor *z, const void *in, size_t n, 
 	if (z == NULL)
 		return -1;
 	size_t bound = libdeflate_zlib_compress_bound(z, n);
-	if (out->cap < bound + 1) { /* (a struct buf keeps room for a NUL after its bytes) */
-		out->data = xrealloc(out->data, bound + 1);
-		out->cap = bound + 1;
-	}
+	out->len = 0;
+	buf_reserve(out, bound);
 	out->len = libdeflate_zlib_compress(z, in, n, out->data, bound);
 	out->data[out->len] = '\0';
 	return out->len > 0 ? 0 : -1; /* (the bound always suffices) */

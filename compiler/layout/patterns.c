@@ -2,18 +2,13 @@
  * the dictionary hnj_hyphen_load makes, state for state, in a fraction of its time. */
 #include "patterns.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* libhyphen's line buffers: the character set line and a pattern line (fgets sizes) */
 #define S_CSET 20
 #define S_LINE 100
-#define S_MAX_FILE ((size_t)16 << 20)
 
 /* How the dictionary is built. A state is a string of pattern letters (a pattern or a
  * prefix of one), numbered as it is first met; a transition goes from a prefix to the
@@ -38,7 +33,8 @@ struct S_slot {
 };
 
 struct S_level {
-	struct arena *a;
+	struct arena *a;    /* the dictionary's */
+	struct arena keys;  /* the states' strings, needed only while building */
 	HyphenDict *dict;
 	struct S_state *st;
 	int nst, stcap;
@@ -47,15 +43,6 @@ struct S_level {
 	struct S_slot *slots; /* the states by key */
 	size_t scap;
 };
-
-/* FNV-1a, taken from the last byte to the first. */
-static uint32_t S_hash(const char *key, size_t n)
-{
-	uint32_t h = 2166136261u;
-	while (n-- > 0)
-		h = (h ^ (unsigned char)key[n]) * 16777619u;
-	return h;
-}
 
 /* The state of key (hash h), or -1; *at (when not NULL) is its slot, or the free slot
  * where it would go. */
@@ -79,7 +66,7 @@ static int S_find(const struct S_level *L, const char *key, size_t n, uint32_t h
 /* The state of key, made (with no pattern yet) when it has none; *made says which. */
 static int S_state(struct S_level *L, const char *key, size_t n, int *made)
 {
-	uint32_t h = S_hash(key, n);
+	uint32_t h = (uint32_t)hash_bytes(key, n);
 	size_t at;
 	int k = S_find(L, key, n, h, &at);
 	*made = k < 0;
@@ -105,7 +92,7 @@ static int S_state(struct S_level *L, const char *key, size_t n, int *made)
 		L->stcap = L->stcap ? 2 * L->stcap : 1024;
 		L->st = xrealloc(L->st, (size_t)L->stcap * sizeof *L->st);
 	}
-	L->st[L->nst] = (struct S_state){.key = arena_strndup(L->a, key, n), .klen = n};
+	L->st[L->nst] = (struct S_state){.key = arena_strndup(&L->keys, key, n), .klen = n};
 	L->slots[at] = (struct S_slot){.state = (uint32_t)L->nst + 1, .hash = h};
 	return L->nst++;
 }
@@ -326,38 +313,8 @@ static HyphenDict *S_finish(struct S_level *L)
 	free(L->st);
 	free(L->tr);
 	free(L->slots);
+	arena_free(&L->keys);
 	return d;
-}
-
-/* The file's bytes, NUL-terminated; NULL when it cannot be read or is too large. */
-static char *S_read(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	struct stat st;
-	char *data = NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size <= S_MAX_FILE) {
-		data = xmalloc((size_t)st.st_size + 1);
-		size_t got = 0;
-		while (got < (size_t)st.st_size) {
-			ssize_t r = read(fd, data + got, (size_t)st.st_size - got);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r < 0) { /* (a file half read is not the file) */
-				free(data);
-				close(fd);
-				return NULL;
-			}
-			if (r == 0)
-				break; /* (shorter than it was: what is there) */
-			got += (size_t)r;
-		}
-		data[got] = '\0';
-		*len = got;
-	}
-	close(fd);
-	return data;
 }
 
 /* The next line as fgets with a buffer of size bytes gives it: at most size - 1 bytes,
@@ -380,7 +337,7 @@ static int S_next(const char *data, size_t len, size_t *pos, char *buf, size_t s
 HyphenDict *pat_load(const char *path, struct arena *a)
 {
 	size_t len = 0, pos = 0;
-	char *data = S_read(path, &len);
+	char *data = file_slurp(path, &len); /* (a read error: NULL, never the part read) */
 	if (data == NULL)
 		return NULL;
 	HyphenDict *dict[2];

@@ -7,7 +7,7 @@
 
 #include "../base/util.h"
 
-/* Reads the pattern file at path (at most 16 MiB) as libhyphen 2.8.8 (Debian 12's) reads
+/* Reads the pattern file at path as libhyphen 2.8.8 (Debian 12's) reads
  * it: its character set, LEFTHYPHENMIN and the other keywords, patterns with their
  * non-standard replacements, a second level after NEXTLEVEL or else libhyphen's default
  * first level (hyphens and apostrophes). Everything is allocated in a, and freed with it: never give the result to

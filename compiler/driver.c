@@ -17,6 +17,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -77,6 +78,20 @@ struct S_loaded {
 
 static int S_cpus(void);
 
+/* Puts a process just forked on another processor than this one at once: the scheduler
+ * would first queue it here, behind this process, for milliseconds (measured: a worker's
+ * first report began 3.5 ms after its fork). It stays off this processor until it gives
+ * itself back the whole set. */
+static void S_send_away(pid_t pid)
+{
+	cpu_set_t set;
+	int here = sched_getcpu();
+	if (here >= 0 && sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 1) {
+		CPU_CLR(here, &set);
+		sched_setaffinity(pid, sizeof set, &set);
+	}
+}
+
 /* Asks fontconfig for the style's font files in a child process, while this one reads the
  * source: fontconfig's start-up (reading its configuration) is the largest part of ours,
  * and a thread would make every later malloc pay for locking. Returns the child's pid and
@@ -102,14 +117,7 @@ static pid_t S_find_fonts(const struct style *s, int *fd)
 		close(p[0]);
 		return -1;
 	}
-	/* the child goes to another processor than this one at once: the scheduler would
-	 * first queue it here, behind this process, for milliseconds */
-	cpu_set_t set;
-	int here = sched_getcpu();
-	if (here >= 0 && sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 1) {
-		CPU_CLR(here, &set);
-		sched_setaffinity(pid, sizeof set, &set);
-	}
+	S_send_away(pid);
 	*fd = p[0];
 	return pid;
 }
@@ -198,6 +206,8 @@ struct S_job {
 	char *dir;  /* where its files go */
 	char *name; /* <stem>[.<topic>+<topic>][.<date>] */
 	enum out_sync sync; /* OUT_STAGED: dir is a staging directory, made durable when published */
+	int group;  /* jobs of one date share a group (a parallel run keeps groups in order) */
+	int weight; /* its size guessed beforehand: the items it shows (-1: the full briefing) */
 };
 
 /* Writes the job's file of extension ext atomically, the bytes a writer puts (write not NULL)
@@ -307,15 +317,31 @@ static int S_cpus(void)
 }
 
 /* The jobs of a parallel run are taken in turn from one counter in memory shared by the
- * processes (the next job not yet taken), so that a process takes a job when it is free. */
+ * processes (the next job not yet taken), so that a process takes a job when it is free;
+ * order[] (the same in every process) says which job is the k-th taken. */
 struct S_queue {
 	atomic_int next;
 };
 
-static int S_take(struct S_queue *q, int n)
+static int S_take(struct S_queue *q, const int *order, int n)
 {
-	int job = atomic_fetch_add(&q->next, 1);
-	return job < n ? job : -1;
+	int k = atomic_fetch_add(&q->next, 1);
+	return k < n ? order[k] : -1;
+}
+
+/* The order a parallel run takes its jobs in: date by date, and within a date the largest
+ * first (the full briefing, then the topics by the items they show), so that the reports
+ * left for the end, when a processor has nothing more to take, are the shortest. */
+static int S_cmp_take(const void *a, const void *b, void *jobs)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	const struct S_job *jx = (const struct S_job *)jobs + x, *jy = (const struct S_job *)jobs + y;
+	if (jx->group != jy->group)
+		return jx->group < jy->group ? -1 : 1;
+	int wx = jx->weight < 0 ? INT_MAX : jx->weight, wy = jy->weight < 0 ? INT_MAX : jy->weight;
+	if (wx != wy)
+		return wx > wy ? -1 : 1;
+	return x < y ? -1 : x > y;
 }
 
 /* Runs a job with its output and diagnostics in memory (malloc'd into *ob and *eb, which
@@ -350,10 +376,17 @@ struct S_rec {
 };
 
 static void S_worker(struct S_loaded *ld, const struct drv_options *o, struct S_job *jobs, int n,
-	struct S_queue *q, int res_fd)
+	struct S_queue *q, const int *order, const cpu_set_t *roam, int res_fd)
 {
-	int job;
-	while ((job = S_take(q, n)) >= 0) {
+	int job, first = 1;
+	while ((job = S_take(q, order, n)) >= 0) {
+		if (!first && roam != NULL) {
+			/* (sent away from the parent's processor when forked: every processor of the
+			 * run is its own again, now that the parent has long set that) */
+			sched_setaffinity(0, sizeof *roam, roam);
+			roam = NULL;
+		}
+		first = 0;
 		char *ob, *eb;
 		size_t ol, el;
 		struct S_rec r = {.job = job};
@@ -495,6 +528,10 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 		return code;
 	}
 	atomic_init(&q->next, 0);
+	int *order = xmalloc((size_t)n * sizeof *order);
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, (size_t)n, sizeof *order, S_cmp_take, jobs);
 	struct S_pool p = {.n = n, .width = width - 1, .job_codes = job_codes, .done = done,
 		.done_ctx = done_ctx};
 	p.outs = xcalloc((size_t)n, sizeof *p.outs);
@@ -504,6 +541,8 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 	p.res = xmalloc((size_t)p.width * sizeof *p.res);
 	p.pend = xcalloc((size_t)p.width, sizeof *p.pend);
 	pid_t *pids = xcalloc((size_t)p.width, sizeof *pids);
+	cpu_set_t all;
+	int have_all = sched_getaffinity(0, sizeof all, &all) == 0;
 	fflush(out);
 	fflush(err);
 	/* the workers: this process is one more */
@@ -520,7 +559,7 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 			for (int k = 0; k < w; k++)
 				if (p.res[k] >= 0)
 					close(p.res[k]);
-			S_worker(ld, o, jobs, n, q, rp[1]);
+			S_worker(ld, o, jobs, n, q, order, have_all ? &all : NULL, rp[1]);
 			/* The inputs are this process's image of the parent's, which frees them; freeing
 			 * them here would copy their pages (copy on write) only to throw them away. */
 			close(rp[1]);
@@ -534,11 +573,12 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 		}
 		pids[w] = pid;
 		p.res[w] = rp[0];
+		S_send_away(pid);
 	}
 	/* this process's share, reading what the workers send between its jobs (a pipe holds
 	 * only so many results) */
 	int job;
-	while ((job = S_take(q, n)) >= 0) {
+	while ((job = S_take(q, order, n)) >= 0) {
 		char *ob, *eb;
 		size_t ol, el;
 		int c = S_run_captured(ld, o, &jobs[job], &ob, &ol, &eb, &el);
@@ -564,6 +604,7 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 		buf_free(&p.pend[w]);
 	}
 	munmap(q, sizeof *q);
+	free(order);
 	for (int i = 0; i < n; i++) {
 		if (p.outs[i].len)
 			fwrite(p.outs[i].data, 1, p.outs[i].len, out);
@@ -615,6 +656,10 @@ static struct S_job *S_plan(const struct drv_options *o, const struct model *m, 
 				j->ntopics = o->ntopics;
 			}
 			j->as_of = o->ndates > 0 ? o->dates[d] : NULL;
+			j->group = d;
+			j->weight = -1;
+			for (int i = 0; i < j->ntopics; i++)
+				j->weight += 1 + xf_topic_items(m, j->topics[i]);
 			struct buf name = {0};
 			buf_puts(&name, stem);
 			for (int i = 0; i < j->ntopics; i++)

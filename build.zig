@@ -14,6 +14,7 @@ const lib_sources = [_][]const u8{
     "compiler/base/output.c",
     "compiler/base/sha256.c",
     "compiler/read/xmlread.c",
+    "compiler/read/facets.c",
     "compiler/read/style.c",
     "compiler/read/image.c",
     "compiler/read/model.c",
@@ -97,6 +98,7 @@ pub fn build(b: *std.Build) void {
     umod.addIncludePath(b.path("compiler"));
     const unit = b.addExecutable(.{ .name = "briefc-unit", .root_module = umod });
     const install_unit = b.addInstallArtifact(unit, .{});
+    b.step("unit", "Build the unit tests' binary (zig-out/bin/briefc-unit) without running anything").dependOn(&install_unit.step);
 
     // run: every source in sources/ with the default style into output/: the full briefing
     // and a report on every topic.

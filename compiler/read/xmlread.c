@@ -1,6 +1,7 @@
 /* xmlread.c: safe parsing of untrusted XML from memory and RELAX NG validation, with diagnostics. */
 #define _POSIX_C_SOURCE 200809L
 #include "xmlread.h"
+#include "facets.h"
 #include "../base/util.h"
 
 #include <errno.h>
@@ -386,13 +387,19 @@ int xmlread_validate(xmlDocPtr doc, const char *name, const unsigned char *schem
 	size_t schema_len, struct diags *d)
 {
 	struct S_valid v = {.name = name, .d = d};
-	xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewMemParserCtxt((const char *)schema, (int)schema_len);
-	if (pc == NULL)
+	/* the pattern facets libxml2 would compile once per value, checked by facets_check */
+	struct facets *f = facets_hoist(schema, schema_len);
+	xmlRelaxNGParserCtxtPtr pc = f != NULL ? xmlRelaxNGNewDocParserCtxt(facets_schema(f))
+		: xmlRelaxNGNewMemParserCtxt((const char *)schema, (int)schema_len);
+	if (pc == NULL) {
+		facets_free(f);
 		return 0;
+	}
 	xmlRelaxNGSetParserStructuredErrors(pc, S_schema_error, &v);
 	xmlRelaxNGPtr rng = xmlRelaxNGParse(pc);
 	xmlRelaxNGFreeParserCtxt(pc);
 	if (rng == NULL) {
+		facets_free(f);
 		diag_emit_text(d, D_SCHEMA, name, 0, 0, "internal error: the built-in schema does not compile");
 		return 0;
 	}
@@ -403,7 +410,9 @@ int xmlread_validate(xmlDocPtr doc, const char *name, const unsigned char *schem
 	xmlRelaxNGFree(rng);
 	if (rc != 0 && v.errors == 0)
 		diag_emit_text(d, D_SCHEMA, name, 0, 0, "the document does not match the schema");
-	return rc == 0;
+	int bad_values = facets_check(f, doc, name, d);
+	facets_free(f);
+	return rc == 0 && bad_values == 0;
 }
 
 /* ---- node readers ---- */

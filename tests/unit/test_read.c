@@ -4,8 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+
 #include "base/diag.h"
 #include "base/util.h"
+#include "read/facets.h"
 #include "read/model.h"
 #include "read/style.h"
 #include "read/xmlread.h"
@@ -391,7 +395,217 @@ static void test_consuming_transform(void)
 	}
 }
 
+/* ---- pattern facets checked outside libxml2 ---- */
+
+extern const unsigned char briefc_schema_dossier[], briefc_schema_style[];
+extern const size_t briefc_schema_dossier_len, briefc_schema_style_len;
+
+/* libxml2 alone, with the schema as written (its facets compiled per value). */
+static int S_libxml2_valid(xmlRelaxNGPtr rng, xmlDocPtr doc)
+{
+	xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(rng);
+	xmlRelaxNGSetValidStructuredErrors(vc, NULL, NULL);
+	int rc = xmlRelaxNGValidateDoc(vc, doc);
+	xmlRelaxNGFreeValidCtxt(vc);
+	return rc == 0;
+}
+
+static void S_quiet(void *user, xmlErrorPtr e)
+{
+	(void)user;
+	(void)e;
+}
+
+static xmlRelaxNGPtr S_compile(xmlRelaxNGParserCtxtPtr pc)
+{
+	xmlRelaxNGSetParserStructuredErrors(pc, S_quiet, NULL);
+	xmlRelaxNGPtr rng = xmlRelaxNGParse(pc);
+	xmlRelaxNGFreeParserCtxt(pc);
+	return rng;
+}
+
+/* What briefc does: the schema without the facets facets_hoist took out, then facets_check. */
+static int S_hoisted_valid(xmlRelaxNGPtr rng, const struct facets *f, xmlDocPtr doc)
+{
+	xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(rng);
+	xmlRelaxNGSetValidStructuredErrors(vc, S_quiet, NULL);
+	int rc = xmlRelaxNGValidateDoc(vc, doc);
+	xmlRelaxNGFreeValidCtxt(vc);
+	struct diags d = {0};
+	int bad = facets_check(f, doc, "t.xml", &d);
+	diag_free(&d);
+	return rc == 0 && bad == 0;
+}
+
+/* Values of every shape the schemas' patterns tell apart, and white space around them. */
+static const char *const S_values[] = {"", " ", "a", "a1", "1a", "x-y_z", "a b", " a", "a ",
+	"a  b", "a\tb", "a\nb", "\na\n", "2020", "2020-11", "2020-11-10", " 2020-11-10 ",
+	"2020-1-10", "20201", "2020-11-10T00:00", "2020-11-10T00:00:00", "Z", "+04:00", "04:00",
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "#1F3A5F",
+	"#1f3a5g", "10pt", "-1.5mm", "1.5", "1e3pt", "10 pt", " 10pt", "50%", "100%", "101%",
+	"\xC3\xA9", "\xD0\x96"};
+
+/* Every attribute of the document and the text of every element without element children,
+ * one place of each (element, name) not in seen yet and every value above: libxml2 with the
+ * schema as written and briefc's split check must say the same. Returns the places tried. */
+static int S_differential(const unsigned char *schema, size_t len, const char *file,
+	struct buf *seen, size_t stride)
+{
+	size_t flen = 0;
+	char *text = file_slurp(file, &flen);
+	/* (xmlReadFile would ask the entity loader, which refuses every file) */
+	xmlDocPtr doc = text ? xmlReadMemory(text, (int)flen, file, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS) : NULL;
+	free(text);
+	CHECK_MSG(doc != NULL, "%s does not parse", file);
+	struct facets *f = facets_hoist(schema, len);
+	CHECK(f != NULL);
+	if (doc == NULL || f == NULL) {
+		xmlFreeDoc(doc);
+		facets_free(f);
+		return 0;
+	}
+	xmlRelaxNGPtr whole = S_compile(xmlRelaxNGNewMemParserCtxt((const char *)schema, (int)len));
+	xmlRelaxNGPtr split = S_compile(xmlRelaxNGNewDocParserCtxt(facets_schema(f)));
+	CHECK(whole != NULL && split != NULL);
+	CHECK_MSG(S_libxml2_valid(whole, doc) && S_hoisted_valid(split, f, doc), "%s is not valid", file);
+	int places = 0;
+	xmlNodePtr n = xmlDocGetRootElement(doc);
+	while (n != NULL && whole != NULL && split != NULL) {
+		int leaf = 1;
+		for (xmlNodePtr c = n->children; c; c = c->next)
+			leaf &= c->type != XML_ELEMENT_NODE;
+		for (xmlAttrPtr a = n->properties;; a = a->next) {
+			if (a == NULL && !leaf)
+				break;
+			const char *what = a ? (const char *)a->name : "#text";
+			char key[256];
+			snprintf(key, sizeof key, "\n%s\1%s\n", (const char *)n->name, what);
+			if (seen->data == NULL || strstr(seen->data, key) == NULL) {
+				buf_puts(seen, key); /* ("\nelement\1name\n" of each place tried) */
+				places++;
+				xmlChar *orig = a ? xmlGetProp(n, a->name) : xmlNodeGetContent(n);
+				for (size_t v = 0; v < sizeof S_values / sizeof *S_values; v += stride) {
+					if (a)
+						xmlSetProp(n, a->name, (const xmlChar *)S_values[v]);
+					else
+						xmlNodeSetContent(n, (const xmlChar *)S_values[v]);
+					int w = S_libxml2_valid(whole, doc), s2 = S_hoisted_valid(split, f, doc);
+					CHECK_MSG(w == s2, "%s: <%s> %s='%s': libxml2 says %s, briefc %s", file,
+						(const char *)n->name, what, S_values[v], w ? "valid" : "invalid",
+						s2 ? "valid" : "invalid");
+				}
+				if (a)
+					xmlSetProp(n, a->name, orig);
+				else
+					xmlNodeSetContent(n, orig);
+				xmlFree(orig);
+			}
+			if (a == NULL)
+				break;
+		}
+		/* next element in document order */
+		xmlNodePtr next = NULL;
+		for (xmlNodePtr c = n->children; c && !next; c = c->next)
+			if (c->type == XML_ELEMENT_NODE)
+				next = c;
+		for (xmlNodePtr up = n; !next && up && up->type == XML_ELEMENT_NODE; up = up->parent)
+			for (xmlNodePtr c = up->next; c && !next; c = c->next)
+				if (c->type == XML_ELEMENT_NODE)
+					next = c;
+		n = next;
+	}
+	xmlRelaxNGFree(whole);
+	xmlRelaxNGFree(split);
+	facets_free(f);
+	xmlFreeDoc(doc);
+	return places;
+}
+
+static void test_facets_match_libxml2(void)
+{
+	/* Under valgrind (the suite's second pass, which looks for memory errors, not for
+	 * verdicts: the first pass has compared them all) every seventh value, the minimal
+	 * dossier and the style: the whole comparison takes minutes there. */
+	const char *vg = getenv("BRIEFC_VALGRIND");
+	size_t stride = vg != NULL && strcmp(vg, "1") == 0 ? 7 : 1;
+	/* the minimal dossier first (small: quick to validate), then the places only the
+	 * shipped source has */
+	struct buf seen = {0};
+	int places = S_differential(briefc_schema_dossier, briefc_schema_dossier_len, MINIMAL, &seen,
+		stride);
+	CHECK_MSG(places >= 60, "only %d places of the minimal dossier tried", places);
+	if (stride == 1) {
+		places = S_differential(briefc_schema_dossier, briefc_schema_dossier_len,
+			"sources/nagorno-karabakh-2020.xml", &seen, stride);
+		CHECK_MSG(places >= 10, "only %d more places in the shipped source", places);
+	}
+	buf_free(&seen);
+	places = S_differential(briefc_schema_style, briefc_schema_style_len, "styles/briefing.xml",
+		&seen, stride);
+	CHECK_MSG(places >= 40, "only %d places of the style tried", places);
+	buf_free(&seen);
+}
+
+/* Which facets are taken out: the plain places, and not a place two definitions give an
+ * (element, name) with different types. */
+static void test_facets_hoisted(void)
+{
+	struct facets *f = facets_hoist(briefc_schema_dossier, briefc_schema_dossier_len);
+	CHECK(f != NULL && facets_count(f) >= 40);
+	facets_free(f);
+	f = facets_hoist(briefc_schema_style, briefc_schema_style_len);
+	CHECK(f != NULL && facets_count(f) >= 20);
+	facets_free(f);
+	static const char head[] = "<grammar xmlns=\"http://relaxng.org/ns/structure/1.0\" "
+		"datatypeLibrary=\"http://www.w3.org/2001/XMLSchema-datatypes\">"
+		"<define name=\"ident\"><data type=\"token\"><param name=\"pattern\">[a-z]+</param></data></define>";
+	static const char *const cases[][2] = {
+		/* schema body, facets taken out */
+		{"<start><element name=\"a\"><attribute name=\"x\"><ref name=\"ident\"/></attribute>"
+			"<element name=\"b\"><ref name=\"ident\"/></element></element></start>", "2"},
+		/* a/@x is a pattern in one place and a string in another: left to libxml2 */
+		{"<start><choice><element name=\"a\"><attribute name=\"x\"><ref name=\"ident\"/></attribute></element>"
+			"<element name=\"a\"><attribute name=\"x\"><data type=\"string\"/></attribute></element>"
+			"</choice></start>", "0"},
+		/* through a define used by two elements */
+		{"<define name=\"x.attr\"><attribute name=\"x\"><ref name=\"ident\"/></attribute></define>"
+			"<start><element name=\"a\"><ref name=\"x.attr\"/><element name=\"b\"><ref name=\"x.attr\"/>"
+			"</element></element></start>", "2"},
+		/* an integer's pattern is matched against its canonical value: left to libxml2 */
+		{"<start><element name=\"a\"><attribute name=\"x\"><data type=\"integer\">"
+			"<param name=\"pattern\">[0-9]+</param></data></attribute></element></start>", "0"},
+		/* a name class: nothing is taken out */
+		{"<start><element><anyName/><attribute name=\"x\"><ref name=\"ident\"/></attribute></element></start>", "0"},
+		/* an element whose text is a pattern here and mixed content there */
+		{"<start><element name=\"a\"><element name=\"b\"><ref name=\"ident\"/></element>"
+			"<element name=\"c\"><element name=\"b\"><text/></element></element></element></start>", "0"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct buf b = {0};
+		buf_printf(&b, "%s%s</grammar>", head, cases[i][0]);
+		f = facets_hoist((const unsigned char *)b.data, b.len);
+		CHECK_MSG(f != NULL && facets_count(f) == atoi(cases[i][1]), "case %zu: %d facets taken out, want %s",
+			i, f ? facets_count(f) : -1, cases[i][1]);
+		facets_free(f);
+		buf_free(&b);
+	}
+	CHECK(facets_hoist((const unsigned char *)"<grammar", 8) == NULL);
+}
+
+/* The diagnostic of a value that does not match: the element, the name, the value. */
+static void test_facets_diagnostics(void)
+{
+	EXPECT_DIAG("<topic id=\"pow\">", "<topic id=\"p w\">",
+		"t.xml:23: error: Element topic: attribute id 'p w' does not match the pattern");
+	EXPECT_DIAG("<issued>2021-03-01</issued>", "<issued>2021-3-1</issued>",
+		"t.xml:7: error: Element issued: '2021-3-1' does not match the pattern [0-9]{4}");
+}
+
 const struct unit_test read_tests[] = {
+	{"facets_match_libxml2", test_facets_match_libxml2},
+	{"facets_hoisted", test_facets_hoisted},
+	{"facets_diagnostics", test_facets_diagnostics},
 	{"element_only_blanks", test_element_only_blanks},
 	{"file_equals_memory", test_file_equals_memory},
 	{"consuming_transform", test_consuming_transform},

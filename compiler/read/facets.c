@@ -112,17 +112,38 @@ struct S_defs {
 	int nrefs;
 };
 
+/* Nodes in the order of their name attribute (S_collect sorts defines and refs so). */
+static int S_cmp_named(const void *a, const void *b)
+{
+	const xmlChar *x = S_prop(*(xmlNodePtr const *)a, "name"), *y = S_prop(*(xmlNodePtr const *)b, "name");
+	return xmlStrcmp(x ? x : (const xmlChar *)"", y ? y : (const xmlChar *)"");
+}
+
+/* The first of the sorted nodes v[0..n) named name, and how many are (*count). */
+static int S_named(xmlNodePtr *v, int n, const xmlChar *name, int *count)
+{
+	int lo = 0, hi = n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		const xmlChar *m = S_prop(v[mid], "name");
+		if (xmlStrcmp(m ? m : (const xmlChar *)"", name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	int k = lo;
+	while (k < n && xmlStrEqual(S_prop(v[k], "name"), name))
+		k++;
+	*count = k - lo;
+	return lo;
+}
+
 /* The define of that name; NULL when there is none, or several (combined). */
 static xmlNodePtr S_define(const struct S_defs *defs, const xmlChar *name)
 {
-	xmlNodePtr found = NULL;
-	for (int i = 0; name != NULL && i < defs->n; i++)
-		if (xmlStrEqual(S_prop(defs->v[i], "name"), name)) {
-			if (found != NULL)
-				return NULL;
-			found = defs->v[i];
-		}
-	return found;
+	int count = 0;
+	int at = name != NULL ? S_named(defs->v, defs->n, name, &count) : 0;
+	return count == 1 ? defs->v[at] : NULL;
 }
 
 static void S_collect(xmlNodePtr n, struct S_defs *defs, xmlNodePtr **sites, int *nsites)
@@ -186,10 +207,11 @@ static int S_owners(const struct S_defs *defs, xmlNodePtr n, struct S_site *s, i
 		}
 		if (S_is_rng(p, "define")) {
 			const xmlChar *name = S_prop(p, "name");
-			int rc = name != NULL ? 0 : -1;
-			for (int i = 0; rc == 0 && i < defs->nrefs; i++)
-				if (xmlStrEqual(S_prop(defs->refs[i], "name"), name))
-					rc = S_owners(defs, defs->refs[i], s, depth + 1);
+			if (name == NULL)
+				return -1;
+			int count, at = S_named(defs->refs, defs->nrefs, name, &count), rc = 0;
+			for (int i = at; rc == 0 && i < at + count; i++)
+				rc = S_owners(defs, defs->refs[i], s, depth + 1);
 			return rc;
 		}
 	}
@@ -270,6 +292,15 @@ static int S_overlap(const struct S_site *a, const struct S_site *b)
 	return 0;
 }
 
+/* Sites by attribute name, texts first (for S_hoist's groups). */
+static int S_cmp_site(const void *a, const void *b)
+{
+	const struct S_site *x = a, *y = b;
+	if (x->attr == NULL || y->attr == NULL)
+		return (x->attr != NULL) - (y->attr != NULL);
+	return xmlStrcmp(x->attr, y->attr);
+}
+
 static void S_hoist(struct facets *f)
 {
 	xmlNodePtr root = xmlDocGetRootElement(f->schema);
@@ -279,6 +310,10 @@ static void S_hoist(struct facets *f)
 	xmlNodePtr *nodes = NULL;
 	int n = 0;
 	S_collect(root, &defs, &nodes, &n);
+	if (defs.n > 0)
+		qsort(defs.v, (size_t)defs.n, sizeof *defs.v, S_cmp_named);
+	if (defs.nrefs > 0)
+		qsort(defs.refs, (size_t)defs.nrefs, sizeof *defs.refs, S_cmp_named);
 	struct S_site *sites = xcalloc((size_t)(n ? n : 1), sizeof *sites);
 	int bad = 0;
 	for (int i = 0; i < n && !bad; i++) {
@@ -298,13 +333,22 @@ static void S_hoist(struct facets *f)
 		s->hoist = s->pattern != NULL;
 	}
 	/* A site is taken out when every site that gives a value to one of its (element, name)
-	 * has the same pattern and is taken out too: until nothing changes. */
+	 * has the same pattern and is taken out too: until nothing changes. Sites that may give
+	 * a value to the same thing have the same attribute name (or are both texts): sorted so,
+	 * each is compared with its group only. */
+	if (n > 0)
+		qsort(sites, (size_t)n, sizeof *sites, S_cmp_site);
 	for (int changed = 1; changed && !bad;) {
 		changed = 0;
 		for (int i = 0; i < n; i++) {
 			if (!sites[i].hoist)
 				continue;
-			for (int k = 0; k < n; k++) {
+			int from = i, to = i + 1;
+			while (from > 0 && S_cmp_site(&sites[from - 1], &sites[i]) == 0)
+				from--;
+			while (to < n && S_cmp_site(&sites[to], &sites[i]) == 0)
+				to++;
+			for (int k = from; k < to; k++) {
 				if (k == i || !S_overlap(&sites[i], &sites[k]))
 					continue;
 				if (!sites[k].hoist || !xmlStrEqual(sites[k].pattern, sites[i].pattern) ||

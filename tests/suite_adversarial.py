@@ -1016,13 +1016,24 @@ def output_fault_concurrent_runs(ctx):
 
 
 def strace_calls(log):
-    """strace -f -y output as (pid, call, first argument, result) tuples, in order."""
-    calls = []
+    """strace -f -y output as (pid, call, first argument, result) tuples, in order (a call
+    another process interrupted, "<unfinished ...>" then "<... resumed>", at its start)."""
+    calls, pending = [], {}
     for line in open(log):
         mm = re.match(r"(\d+) +(\w+)\((.*)\) += (-?\d+)", line)
         if mm:
             arg = mm.group(3).split(", ")[0]
             calls.append((int(mm.group(1)), mm.group(2), arg, int(mm.group(4))))
+            continue
+        mm = re.match(r"(\d+) +(\w+)\((.*) <unfinished \.\.\.>", line)
+        if mm:
+            pending[int(mm.group(1))] = len(calls)
+            calls.append((int(mm.group(1)), mm.group(2), mm.group(3).split(", ")[0], None))
+            continue
+        mm = re.match(r"(\d+) +<\.\.\. (\w+) resumed>.*\) += (-?\d+)", line)
+        if mm and int(mm.group(1)) in pending:
+            i = pending.pop(int(mm.group(1)))
+            calls[i] = calls[i][:3] + (int(mm.group(3)),)
     return calls
 
 
@@ -1083,6 +1094,47 @@ def output_fault_archive_durable_when_published(ctx):
           f"the failing file is not named: {r.stderr}")
     check(os.listdir(os.path.join(root2, "nk")) == [], f"left behind: {os.listdir(os.path.join(root2, 'nk'))}")
     check(r.stdout == "", f"printed {r.stdout!r}")
+
+
+@test
+def output_fault_batch_synced_once(ctx):
+    """A batch (--all-topics, two processes) syncs every report's data before the rename
+    that names it, and the output directory once, after the last rename (strace): one
+    fsync a file and one in all, where each file used to sync the directory too. A single
+    report still syncs both."""
+    if VALGRIND:  # (the calls would be valgrind's)
+        return
+    strace = need("strace")  # ./zigw installs it
+    d = ctx.tmp("fault-batch-sync")
+    os.makedirs(d)
+    out = os.path.join(d, "out")
+    log = os.path.join(d, "batch.strace")
+    r = run([strace, "-f", "-qq", "-y", "-o", log, "-e", "trace=fsync,rename",
+             ctx.briefc, "build", MINIMAL, "--all-topics", "--out", out, "--jobs", "2"],
+            text=True, timeout=600)
+    check(r.returncode == 0, r.stderr)
+    calls = strace_calls(log)
+    files = sorted(os.listdir(out))
+    renames = [i for i, c in enumerate(calls) if c[1] == "rename" and c[3] == 0]
+    check(len(files) >= 3 and len(renames) == len(files), f"{len(renames)} renames for {files}")
+    dir_syncs = [i for i, c in enumerate(calls) if c[1] == "fsync" and c[2].endswith(f"<{out}>")]
+    check(len(dir_syncs) == 1 and dir_syncs[0] > max(renames),
+          f"the directory synced at {dir_syncs}, the renames at {renames}")
+    file_syncs = [c for c in calls if c[1] == "fsync" and f"<{out}/" in c[2]]
+    check(len(file_syncs) == len(files), f"{len(file_syncs)} file syncs for {len(files)} files")
+    for i in renames:  # each rename follows its data's fsync in the same process
+        pid = calls[i][0]
+        before = [c for c in calls[:i] if c[0] == pid and c[1] in ("fsync", "rename")]
+        check(before and before[-1][1] == "fsync" and f"<{out}/" in before[-1][2],
+              f"{calls[i][2]} renamed before its data was synced")
+    # one report: the file, then the directory
+    out1 = os.path.join(d, "one")
+    r = run([strace, "-f", "-qq", "-y", "-o", log, "-e", "trace=fsync,rename",
+             ctx.briefc, "build", MINIMAL, "--out", out1], text=True, timeout=600)
+    check(r.returncode == 0, r.stderr)
+    kinds = [("dir" if c[2].endswith(f"<{out1}>") else "file") if c[1] == "fsync" else c[1]
+             for c in strace_calls(log)]
+    check(kinds == ["file", "rename", "dir"], f"a single report: {kinds}")
 
 
 @test

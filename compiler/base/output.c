@@ -47,7 +47,7 @@ static int S_write_all(int fd, const struct S_src *src)
 		return -1;
 	}
 	/* Output files are readable by everyone, like any file the user would write. */
-	if (fchmod(fd, 0644) != 0 || (src->sync == OUT_SYNC && fsync(fd) != 0))
+	if (fchmod(fd, 0644) != 0 || (src->sync != OUT_STAGED && fsync(fd) != 0))
 		return -1;
 	return 0;
 }
@@ -79,7 +79,7 @@ int out_sync_path(const char *path)
 
 #ifdef O_TMPFILE
 /* Linux: the data goes to an unnamed file in the target directory (O_TMPFILE), which gets a
- * name only once it is complete (and synced, with OUT_SYNC), and is renamed over path at
+ * name only once it is complete (and synced, unless OUT_STAGED), and is renamed over path at
  * once: a process killed while writing leaves nothing behind (the kernel frees an unnamed
  * file). Returns 0,
  * -1 on failure (errno set), or 1 when the file system cannot make unnamed files. */

@@ -8,7 +8,7 @@
  * style sets a dossier, and whether the report is the full briefing, a topic report or a
  * dated snapshot, follow from the input's length, so that every input always takes the same
  * path. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* memmem */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -65,7 +65,8 @@ newest=$(ls -t $sources tests/fuzz/fuzz_source.c compiler/*/*.h compiler/*.h com
 if [ ! -x "$bin" ] || [ "$newest" -nt "$bin" ]; then
   say "building $bin with $cc"
   # shellcheck disable=SC2046
-  "$cc" -std=c11 -g -O1 -D_DEFAULT_SOURCE -fno-strict-aliasing -fno-omit-frame-pointer \
+  "$cc" -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter -D_DEFAULT_SOURCE \
+    -fno-strict-aliasing -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -fno-sanitize=function -Icompiler $(pkg-config --cflags libxml-2.0 harfbuzz harfbuzz-subset fontconfig libpng) \
     -o "$bin.tmp" tests/fuzz/fuzz_source.c $sources "$work/embedded.c" \

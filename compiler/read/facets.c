@@ -47,8 +47,8 @@ struct S_site {
 static int S_is_rng(xmlNodePtr n, const char *name)
 {
 	return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-		xmlStrEqual(n->ns->href, (const xmlChar *)S_RNG_NS) &&
-		(name == NULL || xmlStrEqual(n->name, (const xmlChar *)name));
+		(name == NULL || xmlStrEqual(n->name, (const xmlChar *)name)) &&
+		xmlStrEqual(n->ns->href, (const xmlChar *)S_RNG_NS);
 }
 
 /* The value of n's attribute attr when it is a plain text (the schema's own string), else NULL. */
@@ -473,30 +473,35 @@ struct S_seen {
 	int first[S_SEEN];
 };
 
+/* The first rule for an element name, -1 none (binary search). */
+static int S_rule_of(const struct facets *f, const xmlChar *name)
+{
+	int lo = 0, hi = f->nrules;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (xmlStrcmp(f->rules[mid].elem, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < f->nrules && xmlStrEqual(f->rules[lo].elem, name) ? lo : -1;
+}
+
 static int S_first_rule(const struct facets *f, struct S_seen *seen, const xmlChar *name)
 {
-	size_t h = ((uintptr_t)name >> 4) % S_SEEN;
+	/* (the parser's names lie packed in its dictionary's pools: the address is mixed) */
+	size_t h = (size_t)(((uint64_t)(uintptr_t)name * 0x9E3779B97F4A7C15u) >> 56) % S_SEEN;
 	for (size_t k = 0; k < 8; k++) {
 		size_t at = (h + k) % S_SEEN;
 		if (seen->name[at] == name)
 			return seen->first[at];
 		if (seen->name[at] == NULL) {
-			int lo = 0, hi = f->nrules;
-			while (lo < hi) {
-				int mid = (lo + hi) / 2;
-				if (xmlStrcmp(f->rules[mid].elem, name) < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			int first = lo < f->nrules && xmlStrEqual(f->rules[lo].elem, name) ? lo : -1;
 			seen->name[at] = name;
-			seen->first[at] = first;
-			return first;
+			seen->first[at] = S_rule_of(f, name);
+			return seen->first[at];
 		}
 	}
-	struct S_seen none = {0}; /* (full around here: looked up without keeping it) */
-	return S_first_rule(f, &none, name);
+	return S_rule_of(f, name); /* (full around here: looked up every time) */
 }
 
 /* The value shown in a diagnostic: at most 60 bytes (whole UTF-8 characters), control

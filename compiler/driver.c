@@ -1183,8 +1183,10 @@ int drv_archive(const struct drv_options *o, FILE *out, FILE *err)
 		jo.dates = &o->dates[k];
 		int n;
 		struct S_job *dj = S_plan(&jo, ld.m, tmp.data, &n);
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < n; i++) {
 			dj[i].sync = OUT_STAGED; /* (S_publish makes the directory durable) */
+			dj[i].group = ndates;    /* (taken date by date, so that dates publish in turn) */
+		}
 		jobs = xrealloc(jobs, (size_t)(njobs + n) * sizeof *jobs);
 		memcpy(jobs + njobs, dj, (size_t)n * sizeof *jobs);
 		free(dj); /* (its jobs' strings now belong to jobs) */

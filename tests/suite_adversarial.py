@@ -1097,6 +1097,38 @@ def output_fault_archive_durable_when_published(ctx):
 
 
 @test
+def output_fault_archive_publishes_in_turn(ctx):
+    """An archive of several dates takes its reports date by date (the largest first within
+    a date), so that each date is published while the next is made: every process writes
+    its reports in the order of their dates, never going back to an earlier one, and every
+    date is published once (strace; two processes)."""
+    if VALGRIND:  # (the calls would be valgrind's)
+        return
+    strace = need("strace")  # ./zigw installs it
+    d = ctx.tmp("fault-archive-turns")
+    os.makedirs(d)
+    log = os.path.join(d, "archive.strace")
+    dates = ["2021-01-11", "2021-02-11", "2021-03-11"]
+    args = [a for x in dates for a in ("--as-of", x)]
+    r = run([strace, "-f", "-qq", "-o", log, "-e", "trace=rename",
+             ctx.briefc, "archive", SOURCE, *args, "--out", os.path.join(d, "out"), "--jobs", "2"],
+            text=True, timeout=600)
+    check(r.returncode == 0, r.stderr)
+    calls = strace_calls(log)
+    for x in dates:
+        n = len([c for c in calls if re.search(rf'/\.{x}\.tmp-\d+"$', c[2])])
+        check(n == 1, f"{x} published {n} times")
+    seen = {}  # pid -> the dates of its reports, in the order written
+    for c in calls:
+        mm = re.search(r'/\.(\d{4}-\d\d-\d\d)\.tmp-\d+/[^/]*\.(pdf|tex)\.\w+"$', c[2])
+        if mm:
+            seen.setdefault(c[0], []).append(mm.group(1))
+    check(len(seen) == 2, f"reports written by {len(seen)} processes")
+    for pid, order in seen.items():
+        check(order == sorted(order), f"process {pid} went back to an earlier date: {order}")
+
+
+@test
 def output_fault_batch_synced_once(ctx):
     """A batch (--all-topics, two processes) syncs every report's data before the rename
     that names it, and the output directory once, after the last rename (strace): one

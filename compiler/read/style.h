@@ -61,10 +61,14 @@ struct style {
 	int orphans, widows;   /* lines kept together at a paragraph's start and end */
 };
 
-/* Reads a style from path (or the built-in default when path is NULL), validating it
- * against the embedded schema and checking every value. Returns NULL with diagnostics. */
+/* Reads a style from path (or the built-in default when path is NULL), validating a file
+ * against the embedded schema (a built-in style, part of briefc, is not validated again)
+ * and checking every value. Returns NULL with diagnostics. */
 struct style *style_load(const char *path, struct diags *d);
 void style_free(struct style *s);
+/* The i-th built-in style's XML (its name into *name, its length into *len); NULL past the
+ * last. They are not validated when loaded (a unit test validates every one). */
+const unsigned char *style_builtin(int i, const char **name, size_t *len);
 /* SHA-256 of the style's bytes as named on the command line (a file, or a built-in style by
  * name; NULL: the default built-in). Returns -1 if it cannot be read. */
 int style_digest(const char *path, char hex[65]);

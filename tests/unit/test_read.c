@@ -593,6 +593,27 @@ static void test_facets_hoisted(void)
 	CHECK(facets_hoist((const unsigned char *)"<grammar", 8) == NULL);
 }
 
+/* The built-in styles are not validated when loaded: each must be valid, and load. */
+static void test_builtin_styles_valid(void)
+{
+	const char *name;
+	size_t len;
+	const unsigned char *data;
+	int n = 0;
+	for (; (data = style_builtin(n, &name, &len)) != NULL; n++) {
+		struct diags d = {0};
+		xmlDocPtr doc = xmlread_memory(name, (const char *)data, len, NULL, &d);
+		CHECK_MSG(doc != NULL && xmlread_validate(doc, name, briefc_schema_style,
+			briefc_schema_style_len, &d), "the built-in style %s is not valid", name);
+		xmlFreeDoc(doc);
+		struct style *s = style_load(name, &d);
+		CHECK_MSG(s != NULL && d.n == 0, "the built-in style %s does not load cleanly", name);
+		style_free(s);
+		diag_free(&d);
+	}
+	CHECK(n >= 3);
+}
+
 /* The diagnostic of a value that does not match: the element, the name, the value. */
 static void test_facets_diagnostics(void)
 {
@@ -606,6 +627,7 @@ const struct unit_test read_tests[] = {
 	{"facets_match_libxml2", test_facets_match_libxml2},
 	{"facets_hoisted", test_facets_hoisted},
 	{"facets_diagnostics", test_facets_diagnostics},
+	{"builtin_styles_valid", test_builtin_styles_valid},
 	{"element_only_blanks", test_element_only_blanks},
 	{"file_equals_memory", test_file_equals_memory},
 	{"consuming_transform", test_consuming_transform},

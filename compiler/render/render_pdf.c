@@ -582,10 +582,15 @@ static void S_font_finish(struct pdf_out *o, int face, struct S_font *ft)
 			const char *g = layout_tables[t];
 			hb_set_add(drop, HB_TAG(g[0], g[1], g[2], g[3]));
 		}
-		hb_set_t *glyphs = hb_subset_input_glyph_set(in);
-		hb_set_add(glyphs, 0);
+		/* The glyphs are asked for by the characters that gave them (font_glyph is the
+		 * face's cmap): given glyph numbers, HarfBuzz walks the whole cmap to find their
+		 * characters, most of the subsetter's time (a million instructions a face and
+		 * report); given characters, it looks up only those. .notdef (glyph 0, drawn for
+		 * a character the face lacks) is always kept. */
+		hb_set_t *chars = hb_subset_input_unicode_set(in);
 		for (int i = 0; i < ft->ndrawn; i++)
-			hb_set_add(glyphs, ft->drawn[i] >> 16);
+			if (ft->drawn[i] >> 16 != 0)
+				hb_set_add(chars, ft->drawn[i] & 0xFFFF);
 		plan = hb_subset_plan_create_or_fail(hface, in);
 		hb_subset_input_destroy(in);
 	}

@@ -380,12 +380,14 @@ static void S_worker(struct S_loaded *ld, const struct drv_options *o, struct S_
 {
 	int job, first = 1;
 	while ((job = S_take(q, order, n)) >= 0) {
-		if (!first && roam != NULL) {
-			/* (sent away from the parent's processor when forked: every processor of the
-			 * run is its own again, now that the parent has long set that) */
+		/* Sent away from the parent's processor when forked: from its second job on, every
+		 * processor of the run is its own again. Checked before every job, not set once:
+		 * the parent's sched_setaffinity may come late (it was descheduled, or the first
+		 * job ended at once) and undo an earlier return. */
+		cpu_set_t now;
+		if (!first && roam != NULL && sched_getaffinity(0, sizeof now, &now) == 0 &&
+			!CPU_EQUAL(&now, roam))
 			sched_setaffinity(0, sizeof *roam, roam);
-			roam = NULL;
-		}
 		first = 0;
 		char *ob, *eb;
 		size_t ol, el;

@@ -230,6 +230,12 @@ static int S_too_rich(xmlNodePtr n, int top)
 			return 1;
 		if ((S_is_rng(n, "attribute") || S_is_rng(n, "element")) && S_prop(n, "name") == NULL)
 			return 1;
+		/* (libxml2 trims the white space around a name; names are compared here as
+		 * written, so a schema that pads one is left whole to libxml2) */
+		const xmlChar *name = S_is_rng(n, NULL) ? S_prop(n, "name") : NULL;
+		for (const xmlChar *c = name; c != NULL && *c; c++)
+			if (*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r')
+				return 1;
 		if (S_too_rich(n->children, 0))
 			return 1;
 	}
@@ -252,7 +258,8 @@ static void S_unpattern(xmlNodePtr value, const struct S_defs *defs)
 	xmlNodePtr data = value;
 	if (S_is_rng(value, "ref")) {
 		xmlNodePtr orig = S_only_child(S_define(defs, S_prop(value, "name")));
-		data = xmlNewDocNode(value->doc, orig->ns, (const xmlChar *)"data", NULL);
+		data = xmlNewDocNode(value->doc, xmlSearchNsByHref(value->doc, value, (const xmlChar *)S_RNG_NS),
+			(const xmlChar *)"data", NULL);
 		xmlChar *type = xmlGetNoNsProp(orig, (const xmlChar *)"type");
 		xmlChar *lib = S_library(orig);
 		xmlNewProp(data, (const xmlChar *)"type", type);
@@ -330,7 +337,10 @@ static void S_hoist(struct facets *f)
 			S_add_owner(s, name);
 			s->pattern = S_value_pattern(&defs, s->node, &s->value, &s->collapse);
 		}
-		s->hoist = s->pattern != NULL;
+		/* (a site no element reaches is left alone; a ref replaced by a copy of its <data>
+		 * needs the RELAX NG namespace in scope where it stands) */
+		s->hoist = s->pattern != NULL && s->nowners > 0 &&
+			xmlSearchNsByHref(f->schema, s->value, (const xmlChar *)S_RNG_NS) != NULL;
 	}
 	/* A site is taken out when every site that gives a value to one of its (element, name)
 	 * has the same pattern and is taken out too: until nothing changes. Sites that may give
@@ -512,8 +522,14 @@ static void S_shown(const xmlChar *v, char *out, size_t size)
 	size_t keep = len <= 60 ? len : 57;
 	while (keep > 0 && keep < len && (v[keep] & 0xC0) == 0x80)
 		keep--;
-	for (size_t i = 0; i < keep && n + 1 < size; i++)
+	for (size_t i = 0; i < keep && n + 1 < size; i++) {
+		if (v[i] == 0xC2 && i + 1 < keep && v[i + 1] >= 0x80 && v[i + 1] <= 0x9F) {
+			out[n++] = '?'; /* (a C1 control: never raw on a terminal) */
+			i++;
+			continue;
+		}
 		out[n++] = v[i] < 0x20 || v[i] == 0x7F ? '?' : (char)v[i];
+	}
 	if (keep < len)
 		for (int i = 0; i < 3 && n + 1 < size; i++)
 			out[n++] = '.';

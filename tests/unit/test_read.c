@@ -577,6 +577,14 @@ static void test_facets_hoisted(void)
 			"<param name=\"pattern\">[0-9]+</param></data></attribute></element></start>", "0"},
 		/* a name class: nothing is taken out */
 		{"<start><element><anyName/><attribute name=\"x\"><ref name=\"ident\"/></attribute></element></start>", "0"},
+		/* names padded with white space (libxml2 trims them): nothing is taken out */
+		{"<define name=\"x.attr\"><attribute name=\"x\"><ref name=\"ident\"/></attribute></define>"
+			"<start><element name=\"a\"><ref name=\" x.attr\"/></element></start>", "0"},
+		{"<start><element name=\"a\"><attribute name=\" x \"><ref name=\"ident\"/></attribute>"
+			"</element></start>", "0"},
+		/* a define no element refers to */
+		{"<define name=\"x.attr\"><attribute name=\"x\"><ref name=\"ident\"/></attribute></define>"
+			"<start><element name=\"a\"><empty/></element></start>", "0"},
 		/* an element whose text is a pattern here and mixed content there */
 		{"<start><element name=\"a\"><element name=\"b\"><ref name=\"ident\"/></element>"
 			"<element name=\"c\"><element name=\"b\"><text/></element></element></element></start>", "0"},
@@ -621,6 +629,9 @@ static void test_facets_diagnostics(void)
 		"t.xml:23: error: Element topic: attribute id 'p w' does not match the pattern");
 	EXPECT_DIAG("<issued>2021-03-01</issued>", "<issued>2021-3-1</issued>",
 		"t.xml:7: error: Element issued: '2021-3-1' does not match the pattern [0-9]{4}");
+	/* control characters, C1 included, never reach a terminal raw */
+	EXPECT_DIAG("<topic id=\"pow\">", "<topic id=\"p&#9;&#x9B;2J\">",
+		"t.xml:23: error: Element topic: attribute id 'p??2J' does not match the pattern");
 }
 
 const struct unit_test read_tests[] = {

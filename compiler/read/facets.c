@@ -14,9 +14,10 @@
 #define S_MAX_DEPTH 64 /* defines referring to defines, followed to find an attribute's elements */
 
 /* A value the schema gives a pattern: attribute attr of element elem, or (attr NULL) the
- * text of element elem. */
+ * text of element elem (names in the schema document, whose <element> and <attribute>
+ * nodes stay as long as it). */
 struct S_rule {
-	xmlChar *elem, *attr;
+	const xmlChar *elem, *attr;
 	int pattern;  /* index into facets.patterns */
 	int collapse; /* a token: white space collapsed before the match (string: as it is) */
 };
@@ -39,7 +40,7 @@ struct S_site {
 	const xmlChar *attr;   /* the attribute's name; NULL: the element's text */
 	const xmlChar *pattern;
 	int collapse;
-	xmlChar **owners;      /* attribute: the elements it may be on (text: the element) */
+	const xmlChar **owners; /* attribute: the elements it may be on (text: the element) */
 	int nowners;
 	int hoist;
 };
@@ -76,7 +77,7 @@ static xmlNodePtr S_only_child(xmlNodePtr n)
 	return one;
 }
 
-static xmlChar *S_library(xmlNodePtr n);
+static const xmlChar *S_library(xmlNodePtr n);
 
 /* A <data> of XML Schema's token or string whose only parameter is a pattern: the pattern's
  * text (the param's own string), else NULL. *collapse: a token (libxml2 matches a token's
@@ -90,15 +91,11 @@ static const xmlChar *S_data_pattern(xmlNodePtr data, int *collapse)
 	*collapse = xmlStrEqual(type, (const xmlChar *)"token");
 	if (!*collapse && !xmlStrEqual(type, (const xmlChar *)"string"))
 		return NULL;
-	xmlChar *lib = S_library(data);
-	int xsd = xmlStrEqual(lib, (const xmlChar *)S_XSD_NS);
-	xmlFree(lib);
-	if (!xsd)
+	if (!xmlStrEqual(S_library(data), (const xmlChar *)S_XSD_NS))
 		return NULL;
 	xmlNodePtr param = S_only_child(data);
-	if (!S_is_rng(param, "param"))
-		return NULL;
-	if (!xmlStrEqual(S_prop(param, "name"), (const xmlChar *)"pattern") || param->children == NULL || param->children->next != NULL ||
+	if (!S_is_rng(param, "param") || !xmlStrEqual(S_prop(param, "name"), (const xmlChar *)"pattern") ||
+		param->children == NULL || param->children->next != NULL ||
 		param->children->type != XML_TEXT_NODE)
 		return NULL;
 	return param->children->content;
@@ -115,7 +112,8 @@ struct S_defs {
 /* Nodes in the order of their name attribute (S_collect sorts defines and refs so). */
 static int S_cmp_named(const void *a, const void *b)
 {
-	const xmlChar *x = S_prop(*(xmlNodePtr const *)a, "name"), *y = S_prop(*(xmlNodePtr const *)b, "name");
+	const xmlChar *x = S_prop(*(xmlNodePtr const *)a, "name");
+	const xmlChar *y = S_prop(*(xmlNodePtr const *)b, "name");
 	return xmlStrcmp(x ? x : (const xmlChar *)"", y ? y : (const xmlChar *)"");
 }
 
@@ -180,14 +178,13 @@ static const xmlChar *S_value_pattern(const struct S_defs *defs, xmlNodePtr n, x
 	return def != NULL ? S_data_pattern(S_only_child(def), collapse) : NULL;
 }
 
-static int S_add_owner(struct S_site *s, const xmlChar *name)
+static void S_add_owner(struct S_site *s, const xmlChar *name)
 {
 	for (int i = 0; i < s->nowners; i++)
 		if (xmlStrEqual(s->owners[i], name))
-			return 0;
+			return;
 	s->owners = xrealloc(s->owners, (size_t)(s->nowners + 1) * sizeof *s->owners);
-	s->owners[s->nowners++] = xmlStrdup(name);
-	return 0;
+	s->owners[s->nowners++] = name;
 }
 
 /* The elements a node inside the schema belongs to: the nearest <element> above it, or,
@@ -242,13 +239,16 @@ static int S_too_rich(xmlNodePtr n, int top)
 	return 0;
 }
 
-/* The datatype library in force at n (its own or its nearest ancestor's attribute). */
-static xmlChar *S_library(xmlNodePtr n)
+/* The datatype library in force at n (its own or its nearest ancestor's attribute; "" for
+ * none, or an empty one). */
+static const xmlChar *S_library(xmlNodePtr n)
 {
 	for (; n != NULL && n->type == XML_ELEMENT_NODE; n = n->parent)
-		if (xmlHasNsProp(n, (const xmlChar *)"datatypeLibrary", NULL))
-			return xmlGetNoNsProp(n, (const xmlChar *)"datatypeLibrary");
-	return xmlStrdup((const xmlChar *)"");
+		if (xmlHasNsProp(n, (const xmlChar *)"datatypeLibrary", NULL)) {
+			const xmlChar *lib = S_prop(n, "datatypeLibrary");
+			return lib != NULL ? lib : (const xmlChar *)"";
+		}
+	return (const xmlChar *)"";
 }
 
 /* The pattern's value without its pattern: the <data> itself loses its <param>, a <ref> is
@@ -258,14 +258,10 @@ static void S_unpattern(xmlNodePtr value, const struct S_defs *defs)
 	xmlNodePtr data = value;
 	if (S_is_rng(value, "ref")) {
 		xmlNodePtr orig = S_only_child(S_define(defs, S_prop(value, "name")));
-		data = xmlNewDocNode(value->doc, xmlSearchNsByHref(value->doc, value, (const xmlChar *)S_RNG_NS),
-			(const xmlChar *)"data", NULL);
-		xmlChar *type = xmlGetNoNsProp(orig, (const xmlChar *)"type");
-		xmlChar *lib = S_library(orig);
-		xmlNewProp(data, (const xmlChar *)"type", type);
-		xmlNewProp(data, (const xmlChar *)"datatypeLibrary", lib);
-		xmlFree(type);
-		xmlFree(lib);
+		data = xmlNewDocNode(value->doc, xmlSearchNsByHref(value->doc, value,
+			(const xmlChar *)S_RNG_NS), (const xmlChar *)"data", NULL);
+		xmlNewProp(data, (const xmlChar *)"type", S_prop(orig, "type"));
+		xmlNewProp(data, (const xmlChar *)"datatypeLibrary", S_library(orig));
 		xmlReplaceNode(value, data);
 		xmlFreeNode(value);
 		return;
@@ -275,15 +271,19 @@ static void S_unpattern(xmlNodePtr value, const struct S_defs *defs)
 	xmlFreeNode(param);
 }
 
+/* Attribute names in order, an element's text (NULL) first. */
+static int S_cmp_attr(const xmlChar *x, const xmlChar *y)
+{
+	if (x == NULL || y == NULL)
+		return (x != NULL) - (y != NULL);
+	return xmlStrcmp(x, y);
+}
+
 static int S_cmp_rule(const void *a, const void *b)
 {
 	const struct S_rule *x = a, *y = b;
 	int c = xmlStrcmp(x->elem, y->elem);
-	if (c != 0)
-		return c;
-	if (x->attr == NULL || y->attr == NULL)
-		return (x->attr != NULL) - (y->attr != NULL);
-	return xmlStrcmp(x->attr, y->attr);
+	return c != 0 ? c : S_cmp_attr(x->attr, y->attr);
 }
 
 /* Whether two sites give a value to a same (element, name): same kind, same name, an owner
@@ -302,10 +302,7 @@ static int S_overlap(const struct S_site *a, const struct S_site *b)
 /* Sites by attribute name, texts first (for S_hoist's groups). */
 static int S_cmp_site(const void *a, const void *b)
 {
-	const struct S_site *x = a, *y = b;
-	if (x->attr == NULL || y->attr == NULL)
-		return (x->attr != NULL) - (y->attr != NULL);
-	return xmlStrcmp(x->attr, y->attr);
+	return S_cmp_attr(((const struct S_site *)a)->attr, ((const struct S_site *)b)->attr);
 }
 
 static void S_hoist(struct facets *f)
@@ -389,41 +386,30 @@ static void S_hoist(struct facets *f)
 			f->res[p] = re;
 			f->npatterns++;
 		}
-		const xmlChar *name = sites[i].attr;
-		for (int k = 0; k < sites[i].nowners; k++) {
-			struct S_rule r = {.elem = xmlStrdup(sites[i].owners[k]),
-				.attr = name ? xmlStrdup(name) : NULL, .pattern = p, .collapse = sites[i].collapse};
-			int dup = 0;
-			for (int j = 0; j < f->nrules && !dup; j++)
-				dup = S_cmp_rule(&f->rules[j], &r) == 0;
-			if (dup) {
-				xmlFree(r.elem);
-				xmlFree(r.attr);
-				continue;
-			}
-			f->rules = xrealloc(f->rules, (size_t)(f->nrules + 1) * sizeof *f->rules);
-			f->rules[f->nrules++] = r;
-		}
+		f->rules = xrealloc(f->rules, (size_t)(f->nrules + sites[i].nowners) * sizeof *f->rules);
+		for (int k = 0; k < sites[i].nowners; k++)
+			f->rules[f->nrules++] = (struct S_rule){.elem = sites[i].owners[k],
+				.attr = sites[i].attr, .pattern = p, .collapse = sites[i].collapse};
 	}
 	if (bad) {
-		for (int i = 0; i < f->nrules; i++) {
-			xmlFree(f->rules[i].elem);
-			xmlFree(f->rules[i].attr);
-		}
 		f->nrules = 0;
 	} else {
-		/* (the patterns are the param nodes' text: read them all before changing the tree) */
+		/* (the patterns are the param nodes' text: compiled and copied above, before the
+		 * tree changes) */
 		for (int i = 0; i < n; i++)
 			if (sites[i].hoist)
 				S_unpattern(sites[i].value, &defs);
+		/* sorted, each (element, name) once (several sites may give it: they agree) */
 		if (f->nrules > 0)
 			qsort(f->rules, (size_t)f->nrules, sizeof *f->rules, S_cmp_rule);
+		int k = 0;
+		for (int i = 0; i < f->nrules; i++)
+			if (k == 0 || S_cmp_rule(&f->rules[k - 1], &f->rules[i]) != 0)
+				f->rules[k++] = f->rules[i];
+		f->nrules = k;
 	}
-	for (int i = 0; i < n; i++) {
-		for (int k = 0; k < sites[i].nowners; k++)
-			xmlFree(sites[i].owners[k]);
+	for (int i = 0; i < n; i++)
 		free(sites[i].owners);
-	}
 	free(sites);
 	free(nodes);
 	free(defs.v);
@@ -458,10 +444,6 @@ void facets_free(struct facets *f)
 {
 	if (f == NULL)
 		return;
-	for (int i = 0; i < f->nrules; i++) {
-		xmlFree(f->rules[i].elem);
-		xmlFree(f->rules[i].attr);
-	}
 	free(f->rules);
 	for (int i = 0; i < f->npatterns; i++) {
 		xmlFree(f->patterns[i]);
@@ -475,15 +457,7 @@ void facets_free(struct facets *f)
 
 /* ---- checking a document ---- */
 
-/* Element names (pointers, as the parser shares them) already looked up: the first rule for
- * the name, -1 none. A name the table has no room for is looked up every time. */
-#define S_SEEN 256
-struct S_seen {
-	const xmlChar *name[S_SEEN];
-	int first[S_SEEN];
-};
-
-/* The first rule for an element name, -1 none (binary search). */
+/* The first rule for an element name, -1 none (binary search: a score of names). */
 static int S_rule_of(const struct facets *f, const xmlChar *name)
 {
 	int lo = 0, hi = f->nrules;
@@ -497,43 +471,14 @@ static int S_rule_of(const struct facets *f, const xmlChar *name)
 	return lo < f->nrules && xmlStrEqual(f->rules[lo].elem, name) ? lo : -1;
 }
 
-static int S_first_rule(const struct facets *f, struct S_seen *seen, const xmlChar *name)
-{
-	/* (the parser's names lie packed in its dictionary's pools: the address is mixed) */
-	size_t h = (size_t)(((uint64_t)(uintptr_t)name * 0x9E3779B97F4A7C15u) >> 56) % S_SEEN;
-	for (size_t k = 0; k < 8; k++) {
-		size_t at = (h + k) % S_SEEN;
-		if (seen->name[at] == name)
-			return seen->first[at];
-		if (seen->name[at] == NULL) {
-			seen->name[at] = name;
-			seen->first[at] = S_rule_of(f, name);
-			return seen->first[at];
-		}
-	}
-	return S_rule_of(f, name); /* (full around here: looked up every time) */
-}
-
-/* The value shown in a diagnostic: at most 60 bytes (whole UTF-8 characters), control
- * characters as '?'. */
+/* The value shown in a diagnostic: at most 60 bytes (whole UTF-8 characters). (Control
+ * characters are the diagnostics' to show safely: diag_emit_text makes them <U+XXXX>.) */
 static void S_shown(const xmlChar *v, char *out, size_t size)
 {
-	size_t n = 0, len = strlen((const char *)v);
-	size_t keep = len <= 60 ? len : 57;
+	size_t len = strlen((const char *)v), keep = len <= 60 ? len : 57;
 	while (keep > 0 && keep < len && (v[keep] & 0xC0) == 0x80)
 		keep--;
-	for (size_t i = 0; i < keep && n + 1 < size; i++) {
-		if (v[i] == 0xC2 && i + 1 < keep && v[i + 1] >= 0x80 && v[i + 1] <= 0x9F) {
-			out[n++] = '?'; /* (a C1 control: never raw on a terminal) */
-			i++;
-			continue;
-		}
-		out[n++] = v[i] < 0x20 || v[i] == 0x7F ? '?' : (char)v[i];
-	}
-	if (keep < len)
-		for (int i = 0; i < 3 && n + 1 < size; i++)
-			out[n++] = '.';
-	out[n] = 0;
+	snprintf(out, size, "%.*s%s", (int)keep, (const char *)v, keep < len ? "..." : "");
 }
 
 /* XML Schema's collapse: tabs, line ends and spaces in runs made one space, none at either
@@ -589,11 +534,10 @@ int facets_check(const struct facets *f, xmlDocPtr doc, const char *name, struct
 {
 	if (f == NULL || f->nrules == 0)
 		return 0;
-	struct S_seen *seen = xcalloc(1, sizeof *seen);
 	int errors = 0;
 	xmlNodePtr n = xmlDocGetRootElement(doc);
 	while (n != NULL) {
-		int first = n->type == XML_ELEMENT_NODE && n->ns == NULL ? S_first_rule(f, seen, n->name) : -1;
+		int first = n->type == XML_ELEMENT_NODE && n->ns == NULL ? S_rule_of(f, n->name) : -1;
 		for (int i = first; i >= 0 && i < f->nrules && xmlStrEqual(f->rules[i].elem, n->name); i++) {
 			const struct S_rule *r = &f->rules[i];
 			if (r->attr == NULL) {
@@ -625,6 +569,5 @@ int facets_check(const struct facets *f, xmlDocPtr doc, const char *name, struct
 		if (n != NULL)
 			n = n->next;
 	}
-	free(seen);
 	return errors;
 }

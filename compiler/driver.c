@@ -206,8 +206,7 @@ struct S_job {
 	char *dir;  /* where its files go */
 	char *name; /* <stem>[.<topic>+<topic>][.<date>] */
 	enum out_sync sync; /* OUT_STAGED: dir is a staging directory, made durable when published */
-	int group;  /* jobs of one date share a group (a parallel run keeps groups in order) */
-	int weight; /* its size guessed beforehand: the items it shows (-1: the full briefing) */
+	int weight; /* its size guessed beforehand: the items it shows (INT_MAX: the full briefing) */
 };
 
 /* Writes the job's file of extension ext atomically, the bytes a writer puts (write not NULL)
@@ -329,18 +328,20 @@ static int S_take(struct S_queue *q, const int *order, int n)
 	return k < n ? order[k] : -1;
 }
 
-/* The order a parallel run takes its jobs in: date by date, and within a date the largest
- * first (the full briefing, then the topics by the items they show), so that the reports
- * left for the end, when a processor has nothing more to take, are the shortest. */
+/* The order a parallel run takes its jobs in: date by date (no date first; an archive
+ * publishes a date once its reports are made), and within a date the largest first (the
+ * full briefing, then the topics by the items they show), so that the reports left for the
+ * end, when a processor has nothing more to take, are the shortest. */
 static int S_cmp_take(const void *a, const void *b, void *jobs)
 {
 	int x = *(const int *)a, y = *(const int *)b;
 	const struct S_job *jx = (const struct S_job *)jobs + x, *jy = (const struct S_job *)jobs + y;
-	if (jx->group != jy->group)
-		return jx->group < jy->group ? -1 : 1;
-	int wx = jx->weight < 0 ? INT_MAX : jx->weight, wy = jy->weight < 0 ? INT_MAX : jy->weight;
-	if (wx != wy)
-		return wx > wy ? -1 : 1;
+	int when = jx->as_of == NULL || jy->as_of == NULL ? (jx->as_of != NULL) - (jy->as_of != NULL)
+		: strcmp(jx->as_of, jy->as_of); /* (ISO dates sort as text) */
+	if (when != 0)
+		return when;
+	if (jx->weight != jy->weight)
+		return jx->weight > jy->weight ? -1 : 1;
 	return x < y ? -1 : x > y;
 }
 
@@ -658,10 +659,9 @@ static struct S_job *S_plan(const struct drv_options *o, const struct model *m, 
 				j->ntopics = o->ntopics;
 			}
 			j->as_of = o->ndates > 0 ? o->dates[d] : NULL;
-			j->group = d;
-			j->weight = -1;
+			j->weight = j->ntopics == 0 ? INT_MAX : 0;
 			for (int i = 0; i < j->ntopics; i++)
-				j->weight += 1 + xf_topic_items(m, j->topics[i]);
+				j->weight += xf_topic_items(m, j->topics[i]);
 			struct buf name = {0};
 			buf_puts(&name, stem);
 			for (int i = 0; i < j->ntopics; i++)
@@ -1185,10 +1185,8 @@ int drv_archive(const struct drv_options *o, FILE *out, FILE *err)
 		jo.dates = &o->dates[k];
 		int n;
 		struct S_job *dj = S_plan(&jo, ld.m, tmp.data, &n);
-		for (int i = 0; i < n; i++) {
+		for (int i = 0; i < n; i++)
 			dj[i].sync = OUT_STAGED; /* (S_publish makes the directory durable) */
-			dj[i].group = ndates;    /* (taken date by date, so that dates publish in turn) */
-		}
 		jobs = xrealloc(jobs, (size_t)(njobs + n) * sizeof *jobs);
 		memcpy(jobs + njobs, dj, (size_t)n * sizeof *jobs);
 		free(dj); /* (its jobs' strings now belong to jobs) */

@@ -1037,6 +1037,14 @@ def strace_calls(log):
     return calls
 
 
+def traced(ctx, log, trace, *args):
+    """briefc with args under strace -f (file descriptors shown as paths), the calls named
+    in trace written to log: (the run, strace_calls of it)."""
+    r = run([need("strace"), "-f", "-qq", "-y", "-o", log, "-e", f"trace={trace}", ctx.briefc, *args],
+            text=True, timeout=600)  # (./zigw installs strace)
+    return r, strace_calls(log)
+
+
 @test
 def output_fault_archive_durable_when_published(ctx):
     """An archive's workers write their reports into the staging directory without waiting
@@ -1054,12 +1062,10 @@ def output_fault_archive_durable_when_published(ctx):
     shutil.copy(SOURCE, src)
     root = os.path.join(d, "out")
     log = os.path.join(d, "archive.strace")
-    r = run([strace, "-f", "-qq", "-y", "-o", log, "-e", "trace=fsync,rename",
-             ctx.briefc, "archive", src, "--as-of", "2021-01-11", "--out", root, "--jobs", "2"],
-            text=True, timeout=600)
+    r, calls = traced(ctx, log, "fsync,rename", "archive", src, "--as-of", "2021-01-11", "--out", root,
+                      "--jobs", "2")
     check(r.returncode == 0, r.stderr)
     snap = os.path.join(root, "nk", "2021-01-11")
-    calls = strace_calls(log)
     # the date is published by renaming its staging directory, named after the parent
     publish = [i for i, c in enumerate(calls)
                if c[1] == "rename" and re.search(r'/nk/\.2021-01-11\.tmp-\d+"$', c[2])]
@@ -1078,11 +1084,9 @@ def output_fault_archive_durable_when_published(ctx):
     after = [c[2] for c in calls[publish[0]:] if c[1] == "fsync"]
     check(any(s.endswith(f"<{root}/nk>") for s in after), "the published entry was not synced")
     # the same date again: unchanged, and nothing waits for the disk
-    r = run([strace, "-f", "-qq", "-y", "-o", log, "-e", "trace=fsync",
-             ctx.briefc, "archive", src, "--as-of", "2021-01-11", "--out", root, "--jobs", "2"],
-            text=True, timeout=600)
+    r, calls = traced(ctx, log, "fsync", "archive", src, "--as-of", "2021-01-11", "--out", root, "--jobs", "2")
     check(r.returncode == 0 and r.stdout.strip() == f"{snap}: unchanged", f"{r.stdout} {r.stderr}")
-    synced = [c[2] for c in strace_calls(log) if c[1] == "fsync"]
+    synced = [c[2] for c in calls if c[1] == "fsync"]
     check(not synced, f"an unchanged date was synced: {synced[:3]}")
     # the disk fails when the parent makes a report durable: nothing published, exit 3
     root2 = os.path.join(d, "out2")
@@ -1104,17 +1108,13 @@ def output_fault_archive_publishes_in_turn(ctx):
     date is published once (strace; two processes)."""
     if VALGRIND:  # (the calls would be valgrind's)
         return
-    strace = need("strace")  # ./zigw installs it
     d = ctx.tmp("fault-archive-turns")
     os.makedirs(d)
-    log = os.path.join(d, "archive.strace")
     dates = ["2021-01-11", "2021-02-11", "2021-03-11"]
     args = [a for x in dates for a in ("--as-of", x)]
-    r = run([strace, "-f", "-qq", "-o", log, "-e", "trace=rename",
-             ctx.briefc, "archive", SOURCE, *args, "--out", os.path.join(d, "out"), "--jobs", "2"],
-            text=True, timeout=600)
+    r, calls = traced(ctx, os.path.join(d, "archive.strace"), "rename", "archive", SOURCE, *args,
+                      "--out", os.path.join(d, "out"), "--jobs", "2")
     check(r.returncode == 0, r.stderr)
-    calls = strace_calls(log)
     for x in dates:
         n = len([c for c in calls if re.search(rf'/\.{x}\.tmp-\d+"$', c[2])])
         check(n == 1, f"{x} published {n} times")
@@ -1136,16 +1136,12 @@ def output_fault_batch_synced_once(ctx):
     report still syncs both."""
     if VALGRIND:  # (the calls would be valgrind's)
         return
-    strace = need("strace")  # ./zigw installs it
     d = ctx.tmp("fault-batch-sync")
     os.makedirs(d)
     out = os.path.join(d, "out")
     log = os.path.join(d, "batch.strace")
-    r = run([strace, "-f", "-qq", "-y", "-o", log, "-e", "trace=fsync,rename",
-             ctx.briefc, "build", MINIMAL, "--all-topics", "--out", out, "--jobs", "2"],
-            text=True, timeout=600)
+    r, calls = traced(ctx, log, "fsync,rename", "build", MINIMAL, "--all-topics", "--out", out, "--jobs", "2")
     check(r.returncode == 0, r.stderr)
-    calls = strace_calls(log)
     files = sorted(os.listdir(out))
     renames = [i for i, c in enumerate(calls) if c[1] == "rename" and c[3] == 0]
     check(len(files) >= 3 and len(renames) == len(files), f"{len(renames)} renames for {files}")
@@ -1161,11 +1157,9 @@ def output_fault_batch_synced_once(ctx):
               f"{calls[i][2]} renamed before its data was synced")
     # one report: the file, then the directory
     out1 = os.path.join(d, "one")
-    r = run([strace, "-f", "-qq", "-y", "-o", log, "-e", "trace=fsync,rename",
-             ctx.briefc, "build", MINIMAL, "--out", out1], text=True, timeout=600)
+    r, calls = traced(ctx, log, "fsync,rename", "build", MINIMAL, "--out", out1)
     check(r.returncode == 0, r.stderr)
-    kinds = [("dir" if c[2].endswith(f"<{out1}>") else "file") if c[1] == "fsync" else c[1]
-             for c in strace_calls(log)]
+    kinds = [("dir" if c[2].endswith(f"<{out1}>") else "file") if c[1] == "fsync" else c[1] for c in calls]
     check(kinds == ["file", "rename", "dir"], f"a single report: {kinds}")
 
 

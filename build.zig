@@ -98,7 +98,8 @@ pub fn build(b: *std.Build) void {
     umod.addIncludePath(b.path("compiler"));
     const unit = b.addExecutable(.{ .name = "briefc-unit", .root_module = umod });
     const install_unit = b.addInstallArtifact(unit, .{});
-    b.step("unit", "Build the unit tests' binary (zig-out/bin/briefc-unit) without running anything").dependOn(&install_unit.step);
+    const unit_step = b.step("unit", "Build the unit tests' binary (zig-out/bin/briefc-unit) alone");
+    unit_step.dependOn(&install_unit.step);
 
     // run: every source in sources/ with the default style into output/: the full briefing
     // and a report on every topic.

@@ -78,22 +78,11 @@ int out_sync_path(const char *path)
 }
 
 #ifdef O_TMPFILE
-/* Linux: the data goes to an unnamed file in the target directory (O_TMPFILE), which gets a
- * name only once it is complete (and synced, unless OUT_STAGED), and is renamed over path at
- * once: a process killed while writing leaves nothing behind (the kernel frees an unnamed
- * file). Returns 0,
- * -1 on failure (errno set), or 1 when the file system cannot make unnamed files. */
-static int S_write_unnamed(const char *path, const char *dir, const struct S_src *src)
+/* Gives the unnamed file fd its name: linked under a temporary name beside path, then renamed
+ * over path. 0; -1 (errno set; nothing left behind); 1 when there is no /proc to link it
+ * from. */
+static int S_name_unnamed(int fd, const char *path)
 {
-	int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL ? 1 : -1;
-	if (S_write_all(fd, src) != 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
 	char proc[64];
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
 	size_t n = strlen(path);
@@ -112,18 +101,14 @@ static int S_write_unnamed(const char *path, const char *dir, const struct S_src
 		if (errno != EEXIST)
 			break;
 	}
-	int e = errno;
-	close(fd);
 	if (rc != 0) {
+		int e = errno;
 		free(tmp);
-		/* no /proc: fall back to a named temporary */
-		if (e == ENOENT || e == ENOTDIR)
-			return 1;
 		errno = e;
-		return -1;
+		return e == ENOENT || e == ENOTDIR ? 1 : -1;
 	}
 	if (rename(tmp, path) != 0) {
-		e = errno;
+		int e = errno;
 		unlink(tmp);
 		free(tmp);
 		errno = e;
@@ -131,6 +116,23 @@ static int S_write_unnamed(const char *path, const char *dir, const struct S_src
 	}
 	free(tmp);
 	return 0;
+}
+
+/* Linux: the data goes to an unnamed file in the target directory (O_TMPFILE), which gets a
+ * name only once it is complete (and synced, unless OUT_STAGED), and is renamed over path at
+ * once: a process killed while writing leaves nothing behind (the kernel frees an unnamed
+ * file). Returns 0, -1 on failure (errno set), or 1 when the file system cannot make unnamed
+ * files. */
+static int S_write_unnamed(const char *path, const char *dir, const struct S_src *src)
+{
+	int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL ? 1 : -1;
+	int rc = S_write_all(fd, src) != 0 ? -1 : S_name_unnamed(fd, path);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc; /* (1, no /proc: a named temporary instead) */
 }
 #endif
 
@@ -160,6 +162,119 @@ static int S_write_named(const char *path, const struct S_src *src)
 	free(tmp);
 	errno = e;
 	return rc;
+}
+
+/* ---- files named later ---- */
+
+struct out_later_file {
+	int tag;
+	int fd;
+	char *tmp;  /* its temporary name, or NULL: it has none yet (O_TMPFILE) */
+	char *path;
+};
+
+/* A file for path with no name (tmp NULL), or a named temporary beside it: the open fd, or -1
+ * with errno set. */
+static int S_open_later(const char *path, char **tmp)
+{
+	*tmp = NULL;
+	int fd;
+#ifdef O_TMPFILE
+	char *dir = S_dir_of(path);
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+	int e = errno;
+	free(dir);
+	if (fd >= 0) {
+		char proc[64]; /* (naming it takes /proc: without one, a named temporary) */
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+		if (access(proc, F_OK) == 0)
+			return fd;
+		close(fd);
+	} else if (!(e == EOPNOTSUPP || e == EISDIR || e == EINVAL)) {
+		errno = e;
+		return -1;
+	}
+#endif
+	size_t n = strlen(path);
+	*tmp = xmalloc(n + 16);
+	snprintf(*tmp, n + 16, "%s.XXXXXX", path);
+	fd = mkstemp(*tmp);
+	if (fd < 0) {
+		int e = errno;
+		free(*tmp);
+		*tmp = NULL;
+		errno = e;
+	}
+	return fd;
+}
+
+int out_write_later(struct out_later *l, int tag, const char *path, out_writer write, void *ctx,
+	const void *data, size_t len, char *err, size_t errsize)
+{
+	struct S_src src = {.data = data, .len = len, .write = write, .ctx = ctx, .sync = OUT_STAGED};
+	char *tmp;
+	int fd = S_open_later(path, &tmp);
+	if (fd < 0 || S_write_all(fd, &src) != 0) {
+		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		if (tmp != NULL)
+			unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+#ifdef SYNC_FILE_RANGE_WRITE
+	sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE); /* (the write-back begins; no waiting) */
+#endif
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->v = xrealloc(l->v, (size_t)l->cap * sizeof *l->v);
+	}
+	l->v[l->n++] = (struct out_later_file){.tag = tag, .fd = fd, .tmp = tmp, .path = xstrdup(path)};
+	return 0;
+}
+
+void out_later_publish(struct out_later *l,
+	void (*done)(void *ctx, int tag, const char *path, const char *msg), void *ctx)
+{
+	int *bad = xcalloc((size_t)l->n + 1, sizeof *bad);
+	for (int i = 0; i < l->n; i++) /* (every file's data first: one journal commit for all) */
+		if (fsync(l->v[i].fd) != 0 && errno != EINVAL)
+			bad[i] = errno;
+	for (int i = 0; i < l->n; i++) {
+		struct out_later_file *f = &l->v[i];
+		int e = bad[i];
+		if (e == 0 && f->tmp != NULL && rename(f->tmp, f->path) != 0)
+			e = errno;
+#ifdef O_TMPFILE
+		else if (e == 0 && f->tmp == NULL && S_name_unnamed(f->fd, f->path) != 0)
+			e = errno;
+#endif
+		if (e != 0 && f->tmp != NULL)
+			unlink(f->tmp);
+		close(f->fd);
+		char msg[512];
+		if (e != 0)
+			snprintf(msg, sizeof msg, "%s: %s", f->path, strerror(e));
+		done(ctx, f->tag, f->path, e != 0 ? msg : NULL);
+		free(f->tmp);
+		free(f->path);
+	}
+	free(bad);
+	l->n = 0;
+}
+
+void out_later_free(struct out_later *l)
+{
+	for (int i = 0; i < l->n; i++) {
+		close(l->v[i].fd);
+		if (l->v[i].tmp != NULL)
+			unlink(l->v[i].tmp);
+		free(l->v[i].tmp);
+		free(l->v[i].path);
+	}
+	free(l->v);
+	*l = (struct out_later){0};
 }
 
 static int S_atomic(const char *path, const struct S_src *src, char *err, size_t errsize)

@@ -1,6 +1,7 @@
 /* test_base.c: unit tests of the shared helpers: UTF-8, dates, diagnostics, arenas, output. */
 #include "unit.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,100 @@ static void test_atomic_write_staged(void)
 	CHECK(out_sync_path(missing) == -1 && errno == ENOENT);
 	unlink(path);
 	CHECK(rmdir(dir) == 0); /* no temporary left */
+}
+
+/* Files written to be named later: nothing of them is seen in their directory until
+ * out_later_publish names them (content whole, mode 0644, each told to done in the order
+ * kept); a file that cannot be named (its path is a directory) is reported with its path
+ * and leaves nothing; out_later_free throws the rest away, the earlier file untouched. */
+struct later_seen {
+	int n, tags[8], failed[8];
+	char msg[256];
+};
+
+static void later_done(void *ctx, int tag, const char *path, const char *msg)
+{
+	struct later_seen *s = ctx;
+	if (s->n < 8) {
+		s->tags[s->n] = tag;
+		s->failed[s->n] = msg != NULL;
+	}
+	s->n++;
+	if (msg != NULL)
+		snprintf(s->msg, sizeof s->msg, "%s", msg);
+	(void)path;
+}
+
+static int later_writer(void *ctx, int fd)
+{
+	return out_write_fd(fd, ctx, strlen(ctx));
+}
+
+static int dir_entries(const char *dir)
+{
+	int n = 0;
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	if (d != NULL)
+		closedir(d);
+	return n;
+}
+
+static int file_is(const char *path, const char *want)
+{
+	size_t n = 0;
+	char *got = file_slurp(path, &n);
+	int same = got != NULL && n == strlen(want) && memcmp(got, want, n) == 0;
+	free(got);
+	return same;
+}
+
+static void test_write_later(void)
+{
+	char dir[] = "/tmp/briefc-unit-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char a[256], b[256], sub[256], err[256];
+	snprintf(a, sizeof a, "%s/a.pdf", dir);
+	snprintf(b, sizeof b, "%s/b.tex", dir);
+	snprintf(sub, sizeof sub, "%s/sub", dir);
+	CHECK(out_write_atomic(a, "old", 3, OUT_SYNC, err, sizeof err) == 0);
+	CHECK(mkdir(sub, 0755) == 0);
+	struct out_later l = {0};
+	CHECK(out_write_later(&l, 7, a, later_writer, "new a", NULL, 0, err, sizeof err) == 0);
+	CHECK(out_write_later(&l, 3, b, NULL, NULL, "bee", 3, err, sizeof err) == 0);
+	CHECK(out_write_later(&l, 5, sub, NULL, NULL, "x", 1, err, sizeof err) == 0);
+	CHECK(l.n == 3);
+	CHECK_MSG(dir_entries(dir) == 2, "%d entries before naming", dir_entries(dir)); /* a, sub */
+	CHECK(file_is(a, "old"));
+	struct later_seen seen = {0};
+	out_later_publish(&l, later_done, &seen);
+	CHECK(l.n == 0);
+	CHECK(seen.n == 3 && seen.tags[0] == 7 && seen.tags[1] == 3 && seen.tags[2] == 5);
+	CHECK(!seen.failed[0] && !seen.failed[1] && seen.failed[2]);
+	CHECK_MSG(strstr(seen.msg, "/sub: ") != NULL, "msg: %s", seen.msg);
+	CHECK(file_is(a, "new a") && file_is(b, "bee"));
+	struct stat st;
+	CHECK(stat(b, &st) == 0 && (st.st_mode & 0777) == 0644);
+	CHECK(stat(sub, &st) == 0 && S_ISDIR(st.st_mode)); /* untouched */
+	CHECK_MSG(dir_entries(dir) == 3, "%d entries: a temporary left?", dir_entries(dir));
+	/* kept, then thrown away: a stays as it was */
+	CHECK(out_write_later(&l, 1, a, NULL, NULL, "never", 5, err, sizeof err) == 0);
+	out_later_free(&l);
+	CHECK(l.n == 0 && l.v == NULL);
+	CHECK(file_is(a, "new a"));
+	CHECK(dir_entries(dir) == 3);
+	/* a directory that does not exist: refused at once, named, nothing kept */
+	char bad[300];
+	snprintf(bad, sizeof bad, "%s/missing/c.pdf", dir);
+	CHECK(out_write_later(&l, 2, bad, NULL, NULL, "c", 1, err, sizeof err) != 0);
+	CHECK_MSG(strstr(err, "missing/c.pdf") != NULL, "err: %s", err);
+	CHECK(l.n == 0);
+	out_later_free(&l);
+	unlink(a);
+	unlink(b);
+	rmdir(sub);
+	CHECK(rmdir(dir) == 0);
 }
 
 static void test_sha256_vectors(void)
@@ -390,5 +485,6 @@ const struct unit_test base_tests[] = {
 	{"arena", test_arena},
 	{"atomic_write", test_atomic_write},
 	{"atomic_write_staged", test_atomic_write_staged},
+	{"write_later", test_write_later},
 	{NULL, NULL},
 };

@@ -206,20 +206,27 @@ struct S_job {
 	char *dir;  /* where its files go */
 	char *name; /* <stem>[.<topic>+<topic>][.<date>] */
 	enum out_sync sync; /* OUT_STAGED: dir is a staging directory, made durable when published */
+	int later;  /* its files are named when its process has made its share of a batch
+	               (out_later; the sync above then does not apply) */
 	int weight; /* its size guessed beforehand: the items it shows (INT_MAX: the full briefing) */
 };
 
 /* Writes the job's file of extension ext atomically, the bytes a writer puts (write not NULL)
- * or those of data, and prints its path on out (when not NULL). */
+ * or those of data, and prints its path on out (when not NULL). With later (not NULL), the
+ * file is written unnamed and kept there under tag; its path is printed when it is named. */
 static int S_write(struct diags *d, const struct S_job *j, const char *ext, out_writer write,
-	void *ctx, const void *data, size_t len, FILE *out)
+	void *ctx, const void *data, size_t len, FILE *out, struct out_later *later, int tag)
 {
 	char msg[512];
 	struct buf path = {0};
 	buf_printf(&path, "%s/%s.%s", j->dir, j->name, ext);
-	int rc = write != NULL
+	int rc = later != NULL
+		? out_write_later(later, tag, path.data, write, ctx, data, len, msg, sizeof msg)
+		: write != NULL
 		? out_write_atomic_with(path.data, write, ctx, j->sync, msg, sizeof msg)
 		: out_write_atomic(path.data, data, len, j->sync, msg, sizeof msg);
+	if (later != NULL)
+		out = NULL;
 	if (rc != 0)
 		diag_emit(d, D_OUT_WRITE, NULL, 0, 0, msg);
 	else if (out != NULL)
@@ -230,9 +237,10 @@ static int S_write(struct diags *d, const struct S_job *j, const char *ext, out_
 
 /* Makes one report and writes its files; diagnostics into d, paths onto out. With last, this
  * is the loaded model's last use: the tree takes copies of what it needs from it and the
- * model (the source's whole XML tree among it) is freed before the layout. */
+ * model (the source's whole XML tree among it) is freed before the layout. With later (not
+ * NULL), the files are left there to be named (S_write), under tag. */
 static int S_run_job(struct S_loaded *ld, const struct drv_options *o,
-	const struct S_job *j, struct diags *d, FILE *out, int last)
+	const struct S_job *j, struct diags *d, FILE *out, int last, struct out_later *later, int tag)
 {
 	struct xf_options xo = {.numbering = (int)ld->s->numbering, .topics = j->topics,
 		.ntopics = j->ntopics, .as_of = j->as_of, .consume = last};
@@ -284,7 +292,8 @@ static int S_run_job(struct S_loaded *ld, const struct drv_options *o,
 		if (code == EXIT_OK && po != NULL) {
 			if (pdf_finish(po, l) != 0)
 				code = EXIT_IO;
-			else if (S_write(d, j, "pdf", pdf_write, po, NULL, 0, o->quiet ? NULL : out) != 0)
+			else if (S_write(d, j, "pdf", pdf_write, po, NULL, 0, o->quiet ? NULL : out, later,
+				tag) != 0)
 				code = EXIT_IO;
 		}
 		if (code == EXIT_OK && o->tex) {
@@ -292,7 +301,8 @@ static int S_run_job(struct S_loaded *ld, const struct drv_options *o,
 			size_t len = 0;
 			if (tex_render(doc, ld->s, d, &tex, &len) != 0)
 				code = EXIT_IO;
-			else if (S_write(d, j, "tex", NULL, NULL, tex, len, o->quiet ? NULL : out) != 0)
+			else if (S_write(d, j, "tex", NULL, NULL, tex, len, o->quiet ? NULL : out, later,
+				tag) != 0)
 				code = EXIT_IO;
 			free(tex);
 		}
@@ -346,9 +356,9 @@ static int S_cmp_take(const void *a, const void *b, void *jobs)
 }
 
 /* Runs a job with its output and diagnostics in memory (malloc'd into *ob and *eb, which
- * may be NULL when empty); returns its exit code. */
+ * may be NULL when empty); returns its exit code. later and tag: as for S_run_job. */
 static int S_run_captured(struct S_loaded *ld, const struct drv_options *o, const struct S_job *j,
-	char **ob, size_t *ol, char **eb, size_t *el)
+	char **ob, size_t *ol, char **eb, size_t *el, struct out_later *later, int tag)
 {
 	*ob = *eb = NULL;
 	*ol = *el = 0;
@@ -356,7 +366,7 @@ static int S_run_captured(struct S_loaded *ld, const struct drv_options *o, cons
 	int code = EXIT_IO;
 	if (out != NULL && err != NULL) {
 		struct diags d = {0};
-		code = S_finish(&d, err, S_run_job(ld, o, j, &d, out, 0));
+		code = S_finish(&d, err, S_run_job(ld, o, j, &d, out, 0, later, tag));
 	}
 	if (out != NULL)
 		fclose(out);
@@ -369,18 +379,137 @@ static int S_run_captured(struct S_loaded *ld, const struct drv_options *o, cons
 	return code;
 }
 
+/* ---- reports named later ---- */
+
+/* What a process's jobs printed, and their codes, while their files wait to be named: held
+ * until out_later_publish says what became of the files (a path printed, or an error), then
+ * handed on (S_hand) in the order they were made. */
+struct S_held {
+	struct out_later files;
+	struct S_made {
+		int job, code;
+		struct buf out, err;
+	} *v;
+	int n, cap;
+	int quiet;
+};
+
+/* Files kept unnamed at most (each holds a descriptor): a longer batch names them in turns. */
+#define S_HELD_FILES 64
+
+typedef void (*S_hand)(void *ctx, int job, int code, const char *o, size_t no, const char *e,
+	size_t ne);
+
+/* Runs job jobs[job]: at once handed on, or, when its files are named later, held. */
+static void S_run_held(struct S_loaded *ld, const struct drv_options *o, struct S_job *jobs,
+	int job, struct S_held *h, S_hand hand, void *ctx)
+{
+	char *ob, *eb;
+	size_t ol, el;
+	int later = jobs[job].later;
+	int c = S_run_captured(ld, o, &jobs[job], &ob, &ol, &eb, &el, later ? &h->files : NULL, job);
+	if (!later) {
+		hand(ctx, job, c, ob ? ob : "", ol, eb ? eb : "", el);
+	} else {
+		if (h->n == h->cap) {
+			h->cap = h->cap ? 2 * h->cap : 16;
+			h->v = xrealloc(h->v, (size_t)h->cap * sizeof *h->v);
+		}
+		struct S_made *m = &h->v[h->n++];
+		*m = (struct S_made){.job = job, .code = c};
+		buf_put(&m->out, ob ? ob : "", ol);
+		buf_put(&m->err, eb ? eb : "", el);
+	}
+	free(ob);
+	free(eb);
+}
+
+/* out_later_publish's word on a file: its path printed with its job's output, or the
+ * error with its diagnostics (exit 3). */
+static void S_named(void *ctx, int job, const char *path, const char *msg)
+{
+	struct S_held *h = ctx;
+	struct S_made *m = NULL;
+	for (int i = h->n - 1; i >= 0 && m == NULL; i--)
+		if (h->v[i].job == job)
+			m = &h->v[i];
+	if (m == NULL)
+		return;
+	if (msg == NULL) {
+		if (!h->quiet)
+			buf_printf(&m->out, "%s\n", path);
+		return;
+	}
+	struct diags d = {0};
+	diag_emit(&d, D_OUT_WRITE, NULL, 0, 0, msg);
+	char *e = NULL;
+	size_t ne = 0;
+	FILE *f = open_memstream(&e, &ne);
+	if (f != NULL) {
+		S_finish(&d, f, EXIT_IO);
+		fclose(f);
+		buf_put(&m->err, e ? e : "", e ? ne : 0);
+		free(e);
+	} else {
+		diag_free(&d);
+	}
+	m->code = EXIT_IO;
+}
+
+/* Names the held jobs' files (one sync of their data for all, then the renames) and hands
+ * the jobs on. */
+static void S_release(struct S_held *h, S_hand hand, void *ctx)
+{
+	out_later_publish(&h->files, S_named, h);
+	for (int i = 0; i < h->n; i++) {
+		struct S_made *m = &h->v[i];
+		hand(ctx, m->job, m->code, m->out.data ? m->out.data : "", m->out.len,
+			m->err.data ? m->err.data : "", m->err.len);
+		buf_free(&m->out);
+		buf_free(&m->err);
+	}
+	h->n = 0;
+}
+
+static void S_held_free(struct S_held *h)
+{
+	out_later_free(&h->files);
+	for (int i = 0; i < h->n; i++) {
+		buf_free(&h->v[i].out);
+		buf_free(&h->v[i].err);
+	}
+	free(h->v);
+}
+
 /* A worker process: takes jobs until none is left, and sends back per job a record: the
- * job's number, its exit code, the lengths of both texts, then the texts. */
+ * job's number, its exit code, the lengths of both texts, then the texts (of a job whose
+ * files are named later, once they are). */
 struct S_rec {
 	int job, code;
 	size_t nout, nerr;
 };
 
+struct S_sender {
+	int fd, bad;
+};
+
+static void S_send(void *ctx, int job, int code, const char *o, size_t no, const char *e,
+	size_t ne)
+{
+	struct S_sender *s = ctx;
+	struct S_rec r = {.job = job, .code = code, .nout = no, .nerr = ne};
+	if (!s->bad)
+		s->bad = out_write_fd(s->fd, &r, sizeof r) != 0 || out_write_fd(s->fd, o, no) != 0 ||
+			out_write_fd(s->fd, e, ne) != 0;
+}
+
 static void S_worker(struct S_loaded *ld, const struct drv_options *o, struct S_job *jobs, int n,
 	struct S_queue *q, const int *order, const cpu_set_t *roam, int res_fd)
 {
 	int job, first = 1;
-	while ((job = S_take(q, order, n)) >= 0) {
+	struct S_held held = {.quiet = o->quiet};
+	struct S_sender to = {.fd = res_fd};
+	while (!to.bad && (job = S_take(q, order, n)) >= 0) {
 		/* Sent away from the parent's processor when forked: from its second job on, every
 		 * processor of the run is its own again. Checked before every job, not set once:
 		 * the parent's sched_setaffinity may come late (it was descheduled, or the first
@@ -390,20 +519,12 @@ static void S_worker(struct S_loaded *ld, const struct drv_options *o, struct S_
 			!CPU_EQUAL(&now, roam))
 			sched_setaffinity(0, sizeof *roam, roam);
 		first = 0;
-		char *ob, *eb;
-		size_t ol, el;
-		struct S_rec r = {.job = job};
-		r.code = S_run_captured(ld, o, &jobs[job], &ob, &ol, &eb, &el);
-		r.nout = ol;
-		r.nerr = el;
-		int bad = out_write_fd(res_fd, &r, sizeof r) != 0 ||
-			out_write_fd(res_fd, ob ? ob : "", r.nout) != 0 ||
-			out_write_fd(res_fd, eb ? eb : "", r.nerr) != 0;
-		free(ob);
-		free(eb);
-		if (bad)
-			break;
+		S_run_held(ld, o, jobs, job, &held, S_send, &to);
+		if (held.files.n >= S_HELD_FILES)
+			S_release(&held, S_send, &to);
 	}
+	S_release(&held, S_send, &to);
+	S_held_free(&held);
 }
 
 /* What the parent of a parallel run knows of the jobs: their texts and codes as they come,
@@ -419,9 +540,10 @@ struct S_pool {
 	void *done_ctx;
 };
 
-static void S_pool_result(struct S_pool *p, int job, int code, const char *o, size_t no,
+static void S_pool_result(void *ctx, int job, int code, const char *o, size_t no,
 	const char *e, size_t ne)
 {
+	struct S_pool *p = ctx;
 	if (job < 0 || job >= p->n || p->got[job])
 		return;
 	p->got[job] = 1;
@@ -495,6 +617,29 @@ static int S_pool_collect(struct S_pool *p, int timeout, int *got)
 	return nf;
 }
 
+/* The serial run's hand: prints a job's texts (none for a job that printed them itself) and
+ * notes its code. */
+struct S_printer {
+	FILE *out, *err;
+	int *job_codes;
+	void (*done)(void *, int);
+	void *done_ctx;
+	int code;
+};
+
+static void S_print(void *ctx, int job, int code, const char *o, size_t no, const char *e,
+	size_t ne)
+{
+	struct S_printer *pr = ctx;
+	fwrite(o, 1, no, pr->out);
+	fwrite(e, 1, ne, pr->err);
+	if (pr->job_codes != NULL)
+		pr->job_codes[job] = code;
+	if (pr->done != NULL)
+		pr->done(pr->done_ctx, job);
+	pr->code = S_worst(pr->code, code);
+}
+
 /* Runs the jobs in o->jobs processes (default: one per processor): this one and workers
  * forked from it, which share the loaded inputs (copy on write) and keep their caches
  * (kerning, hyphenation, glyph widths) from one report to the next; each takes the next job
@@ -519,16 +664,25 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 		if (width > 1)
 			fprintf(err, "briefc: warning: cannot start the workers (%s): one process makes "
 				"every report\n", strerror(errno));
+		struct S_printer pr = {.out = out, .err = err, .job_codes = job_codes, .done = done,
+			.done_ctx = done_ctx};
+		struct S_held held = {.quiet = o->quiet};
 		for (int i = 0; i < n; i++) {
+			if (jobs[i].later) {
+				S_run_held(ld, o, jobs, i, &held, S_print, &pr);
+				if (held.files.n >= S_HELD_FILES)
+					S_release(&held, S_print, &pr);
+				continue;
+			}
+			S_release(&held, S_print, &pr); /* (what was made before is printed first) */
 			struct diags d = {0};
-			int c = S_finish(&d, err, S_run_job(ld, o, &jobs[i], &d, out, release && n == 1));
-			if (job_codes != NULL)
-				job_codes[i] = c;
-			if (done != NULL)
-				done(done_ctx, i);
-			code = S_worst(code, c);
+			int c = S_finish(&d, err, S_run_job(ld, o, &jobs[i], &d, out, release && n == 1,
+				NULL, i));
+			S_print(&pr, i, c, "", 0, "", 0);
 		}
-		return code;
+		S_release(&held, S_print, &pr);
+		S_held_free(&held);
+		return pr.code;
 	}
 	atomic_init(&q->next, 0);
 	int *order = xmalloc((size_t)n * sizeof *order);
@@ -581,18 +735,18 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 	/* this process's share, reading what the workers send between its jobs (a pipe holds
 	 * only so many results) */
 	int job;
+	struct S_held held = {.quiet = o->quiet};
 	while ((job = S_take(q, order, n)) >= 0) {
-		char *ob, *eb;
-		size_t ol, el;
-		int c = S_run_captured(ld, o, &jobs[job], &ob, &ol, &eb, &el);
-		S_pool_result(&p, job, c, ob ? ob : "", ol, eb ? eb : "", el);
-		free(ob);
-		free(eb);
+		S_run_held(ld, o, jobs, job, &held, S_pool_result, &p);
+		if (held.files.n >= S_HELD_FILES)
+			S_release(&held, S_pool_result, &p);
 		int got;
 		do /* (what is waiting in the pipes, so that no worker waits to send) */
 			S_pool_collect(&p, 0, &got);
 		while (got);
 	}
+	S_release(&held, S_pool_result, &p);
+	S_held_free(&held);
 	if (release)
 		S_unload(ld); /* (while the workers finish theirs) */
 	int got;
@@ -718,11 +872,13 @@ int drv_build(const struct drv_options *o, FILE *out, FILE *err)
 		S_unload(&ld);
 		return S_usage(err, "--dump makes one report: not with --all-topics or several dates%s%s", "", "");
 	}
-	/* A batch syncs each file before its rename, and the directory of them all once, at
-	 * the end (an fsync of the directory after every file doubled the syncs, which the
-	 * file system serialises: two processes syncing at once wait for each other). */
+	/* A batch's processes name their reports' files when each has made its share (up to
+	 * S_HELD_FILES at a time), after one sync of all their data, and the directory is synced
+	 * once, at the end: a sync before every rename (and of the directory after it) made the
+	 * processes wait for the disk, and for each other (the file system serialises them),
+	 * report after report. */
 	for (int i = 0; n > 1 && i < n; i++)
-		jobs[i].sync = OUT_SYNC_DATA;
+		jobs[i].later = 1;
 	code = S_worst(code, S_run_jobs(&ld, o, jobs, n, out, err, 1, NULL, NULL, NULL));
 	if (n > 1)
 		out_sync_path(dir); /* (best effort, as for a single file: some file systems refuse) */

@@ -1017,18 +1017,23 @@ def output_fault_concurrent_runs(ctx):
 
 def strace_calls(log):
     """strace -f -y output as (pid, call, first argument, result) tuples, in order (a call
-    another process interrupted, "<unfinished ...>" then "<... resumed>", at its start)."""
+    another process interrupted, "<unfinished ...>" then "<... resumed>", at its start).
+    For openat the "first argument" is "O_TMPFILE" when it makes an unnamed file, else the
+    path opened."""
+    def first(call, args):
+        if call == "openat":
+            return "O_TMPFILE" if "O_TMPFILE" in args else (args.split(", ") + [""])[1]
+        return args.split(", ")[0]
     calls, pending = [], {}
     for line in open(log):
         mm = re.match(r"(\d+) +(\w+)\((.*)\) += (-?\d+)", line)
         if mm:
-            arg = mm.group(3).split(", ")[0]
-            calls.append((int(mm.group(1)), mm.group(2), arg, int(mm.group(4))))
+            calls.append((int(mm.group(1)), mm.group(2), first(mm.group(2), mm.group(3)), int(mm.group(4))))
             continue
         mm = re.match(r"(\d+) +(\w+)\((.*) <unfinished \.\.\.>", line)
         if mm:
             pending[int(mm.group(1))] = len(calls)
-            calls.append((int(mm.group(1)), mm.group(2), mm.group(3).split(", ")[0], None))
+            calls.append((int(mm.group(1)), mm.group(2), first(mm.group(2), mm.group(3)), None))
             continue
         mm = re.match(r"(\d+) +<\.\.\. (\w+) resumed>.*\) += (-?\d+)", line)
         if mm and int(mm.group(1)) in pending:
@@ -1129,38 +1134,112 @@ def output_fault_archive_publishes_in_turn(ctx):
 
 
 @test
-def output_fault_batch_synced_once(ctx):
-    """A batch (--all-topics, two processes) syncs every report's data before the rename
-    that names it, and the output directory once, after the last rename (strace): one
-    fsync a file and one in all, where each file used to sync the directory too. A single
-    report still syncs both."""
+def output_fault_batch_named_at_end(ctx):
+    """A batch (--all-topics, two processes) writes its reports unnamed and names them when a
+    process has made its share: no process waits for the disk between two reports (every
+    sync comes after its last report file is made), every file's data is synced before any
+    rename of its process, and the output directory once, after the last rename (strace).
+    A single report still syncs its file, then renames it, then syncs the directory. A sync
+    that fails (EIO, injected) leaves that report's earlier file as it was, names it, and
+    exits 3; the others are named."""
     if VALGRIND:  # (the calls would be valgrind's)
         return
     d = ctx.tmp("fault-batch-sync")
     os.makedirs(d)
     out = os.path.join(d, "out")
     log = os.path.join(d, "batch.strace")
-    r, calls = traced(ctx, log, "fsync,rename", "build", MINIMAL, "--all-topics", "--out", out, "--jobs", "2")
+    r, calls = traced(ctx, log, "fsync,rename,openat", "build", MINIMAL, "--all-topics", "--out", out,
+                      "--jobs", "2")
     check(r.returncode == 0, r.stderr)
     files = sorted(os.listdir(out))
     renames = [i for i, c in enumerate(calls) if c[1] == "rename" and c[3] == 0]
     check(len(files) >= 3 and len(renames) == len(files), f"{len(renames)} renames for {files}")
+    check(sorted(r.stdout.split()) == sorted(os.path.join(out, f) for f in files), r.stdout)
+    made = [i for i, c in enumerate(calls) if c[1] == "openat" and c[2] == "O_TMPFILE"]
+    check(len(made) == len(files), f"{len(made)} unnamed files for {len(files)} reports")
+    file_syncs = [i for i, c in enumerate(calls) if c[1] == "fsync" and f"<{out}/" in c[2]]
+    check(len(file_syncs) == len(files), f"{len(file_syncs)} file syncs for {len(files)} files")
+    for pid in {calls[i][0] for i in made}:
+        mine = lambda idx: [i for i in idx if calls[i][0] == pid]  # noqa: E731
+        check(max(mine(made)) < min(mine(file_syncs)),
+              f"process {pid} synced a report before it had made all of its share")
+        check(max(mine(file_syncs)) < min(mine(renames)),
+              f"process {pid} named a report before every file of its share was synced")
+        check(len(mine(file_syncs)) == len(mine(renames)) == len(mine(made)),
+              f"process {pid}: {len(mine(made))} made, {len(mine(file_syncs))} synced, "
+              f"{len(mine(renames))} named")
     dir_syncs = [i for i, c in enumerate(calls) if c[1] == "fsync" and c[2].endswith(f"<{out}>")]
     check(len(dir_syncs) == 1 and dir_syncs[0] > max(renames),
           f"the directory synced at {dir_syncs}, the renames at {renames}")
-    file_syncs = [c for c in calls if c[1] == "fsync" and f"<{out}/" in c[2]]
-    check(len(file_syncs) == len(files), f"{len(file_syncs)} file syncs for {len(files)} files")
-    for i in renames:  # each rename follows its data's fsync in the same process
-        pid = calls[i][0]
-        before = [c for c in calls[:i] if c[0] == pid and c[1] in ("fsync", "rename")]
-        check(before and before[-1][1] == "fsync" and f"<{out}/" in before[-1][2],
-              f"{calls[i][2]} renamed before its data was synced")
     # one report: the file, then the directory
     out1 = os.path.join(d, "one")
     r, calls = traced(ctx, log, "fsync,rename", "build", MINIMAL, "--out", out1)
     check(r.returncode == 0, r.stderr)
     kinds = [("dir" if c[2].endswith(f"<{out1}>") else "file") if c[1] == "fsync" else c[1] for c in calls]
     check(kinds == ["file", "rename", "dir"], f"a single report: {kinds}")
+    # the second file's sync fails: that report keeps its earlier file, the others are named
+    for f in files:
+        with open(os.path.join(out, f), "wb") as fh:
+            fh.write(b"earlier " + f.encode())
+    r = run([need("strace"), "-f", "-qq", "-o", os.devnull, "-e", "trace=fsync",
+             "-e", "inject=fsync:error=EIO:when=2", ctx.briefc, "build", MINIMAL, "--all-topics",
+             "--out", out, "--jobs", "1"], text=True, timeout=600)
+    check(r.returncode == 3, f"exit {r.returncode}: {r.stderr}")
+    m = re.search(r"briefc: error: .*/out/([^/:]+): Input/output error", r.stderr)
+    check(m is not None and m.group(1) in files, f"the failing file is not named: {r.stderr}")
+    if m is None:
+        return
+    check(sorted(os.listdir(out)) == files, f"left behind: {sorted(set(os.listdir(out)) - set(files))}")
+    for f in files:
+        with open(os.path.join(out, f), "rb") as fh:
+            body = fh.read()
+        if f == m.group(1):
+            check(body == b"earlier " + f.encode(), f"{f} was replaced though its sync failed")
+            check(os.path.join(out, f) not in r.stdout.split(), f"{f} printed: {r.stdout}")
+        else:
+            check(body.startswith(b"%PDF-"), f"{f} was not named")
+            check(os.path.join(out, f) in r.stdout.split(), f"{f} not printed: {r.stdout}")
+
+
+@test
+def output_fault_batch_without_unnamed_files(ctx):
+    """Where the file system makes no unnamed files (O_TMPFILE refused, injected), a batch
+    writes each report to a named temporary beside it and names it at the end the same way:
+    the same bytes as where it has them, no temporary left; and a report that cannot be
+    named (a directory in its way) has its temporary removed, is named in an error (exit 3),
+    and the others are named."""
+    if VALGRIND:  # (the calls would be valgrind's)
+        return
+    strace = need("strace")  # ./zigw installs it
+    d = ctx.tmp("fault-batch-named")
+    os.makedirs(d)
+    ref, out = os.path.join(d, "ref"), os.path.join(d, "out")
+    r = run([ctx.briefc, "build", MINIMAL, "--all-topics", "--out", ref, "--jobs", "2"], text=True)
+    check(r.returncode == 0, r.stderr)
+    files = sorted(os.listdir(ref))
+    os.makedirs(out)
+    refuse = [strace, "-f", "-qq", "-o", os.devnull, "-P", out, "-e", "trace=openat",
+              "-e", "inject=openat:error=EOPNOTSUPP"]
+    r = run(refuse + [ctx.briefc, "build", MINIMAL, "--all-topics", "--out", out, "--jobs", "2"],
+            text=True, timeout=600)
+    check(r.returncode == 0, f"exit {r.returncode}: {r.stderr}")
+    check(sorted(os.listdir(out)) == files, f"{sorted(os.listdir(out))} against {files}")
+    for f in files:
+        with open(os.path.join(ref, f), "rb") as a, open(os.path.join(out, f), "rb") as b:
+            check(a.read() == b.read(), f"{f} differs from the report written unnamed")
+    # a report's path is a directory: its temporary is removed, the others are named
+    blocked = files[-1]
+    for f in files:
+        os.remove(os.path.join(out, f))
+    os.makedirs(os.path.join(out, blocked))
+    r = run(refuse + [ctx.briefc, "build", MINIMAL, "--all-topics", "--out", out, "--jobs", "1"],
+            text=True, timeout=600)
+    check(r.returncode == 3, f"exit {r.returncode}: {r.stderr}")
+    check(re.search(rf"briefc: error: .*/out/{re.escape(blocked)}: Is a directory", r.stderr),
+          f"the failing file is not named: {r.stderr}")
+    check(sorted(os.listdir(out)) == files, f"left behind: {sorted(set(os.listdir(out)) - set(files))}")
+    check(os.path.isdir(os.path.join(out, blocked)), "the directory in the way was replaced")
+    check(os.path.join(out, blocked) not in r.stdout.split(), f"{blocked} printed: {r.stdout}")
 
 
 @test

@@ -5,13 +5,11 @@
 #include <stddef.h>
 
 /* How durable a write is when it returns. OUT_SYNC: the file's data and its directory entry
- * are on disk (fsync of both). OUT_SYNC_DATA: the file's data is on disk before the rename
- * that gives it its name, and the directory is the caller's to sync (a batch of files into
- * one directory syncs it once, after the last: out_sync_path). OUT_STAGED: neither is
- * synced; for files in a directory of their own that nobody sees until it is published,
- * which is made durable as a whole then (out_sync_path on each file and on the directory)
- * by whoever publishes it. */
-enum out_sync { OUT_SYNC, OUT_SYNC_DATA, OUT_STAGED };
+ * are on disk (fsync of both). OUT_STAGED: neither is synced; for files in a directory of
+ * their own that nobody sees until it is published, which is made durable as a whole then
+ * (out_sync_path on each file and on the directory) by whoever publishes it. (A batch of
+ * files into one directory writes them with out_write_later instead.) */
+enum out_sync { OUT_SYNC, OUT_STAGED };
 
 /* Writes data to path through a temporary file in the same directory and renames it. On
  * failure the earlier file at path is untouched, no temporary is left, and a message is

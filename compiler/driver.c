@@ -273,8 +273,8 @@ static int S_run_job(struct S_loaded *ld, const struct drv_options *o,
 	if (o->stats && l) {
 		const struct lay_stats *t = &l->stats;
 		fprintf(out, "%s: pages %d, lines %d, hyphenated %d, loose %d, tight %d, "
-			"overfull %d, emergency %d\n", j->name, l->npages, t->lines, t->hyphenated,
-			t->loose, t->tight, t->overfull, t->emergency);
+			"overfull %d, emergency %d, ties broken %d\n", j->name, l->npages, t->lines,
+			t->hyphenated, t->loose, t->tight, t->overfull, t->emergency, t->ties_broken);
 	}
 	if (po != NULL && !o->tex) {
 		/* the pages are drawn: the tree is not needed to finish the PDF */

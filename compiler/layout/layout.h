@@ -59,6 +59,7 @@ struct lay_outline {
 
 struct lay_stats {
 	int lines, overfull, emergency, loose, tight, hyphenated;
+	int ties_broken; /* no-break spaces broken at, a paragraph having no better way */
 };
 
 struct layout {

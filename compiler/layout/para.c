@@ -652,6 +652,46 @@ static int S_split_wide(struct lay_ctx *st, struct lay_para *p, double width)
 	return split > 0 ? split : -1;
 }
 
+/* What breaking at a tie costs when a paragraph cannot be set within its tolerance
+ * otherwise (lay_para_break): more than any hyphen, less than a line stretched far past
+ * the tolerance. */
+#define S_TIE_PENALTY 1000.0
+
+/* The paragraph's ties: penalties that forbid the break before glue that stretches (not
+ * the paragraph's end, whose glue fills the line). Their indices, malloc'd, and *n. */
+static int *S_ties(const struct lay_para *p, int *n)
+{
+	int *at = NULL;
+	*n = 0;
+	for (int i = 0; i + 1 < p->nitems; i++) {
+		const struct lb_item *it = &p->items[i];
+		if (it->type == LB_PENALTY && it->penalty >= LB_INF && it->width == 0 &&
+			p->items[i + 1].type == LB_GLUE && p->items[i + 1].stretch < 1e5) {
+			if (*n % 16 == 0)
+				at = xrealloc(at, (size_t)(*n + 16) * sizeof *at);
+			at[(*n)++] = i;
+		}
+	}
+	return at;
+}
+
+/* Breaks the paragraph's items into lines (lb_break): a ragged paragraph's word spaces
+ * neither stretch nor shrink. */
+static void S_break(const struct lay_para *p, const struct style_block *b,
+	const struct lb_params *prm, struct lb_result *res)
+{
+	struct lb_item *fixed = NULL;
+	if (b->align != ALIGN_JUSTIFY) {
+		fixed = xmalloc((size_t)p->nitems * sizeof *fixed);
+		memcpy(fixed, p->items, (size_t)p->nitems * sizeof *fixed);
+		for (int i = 0; i < p->nitems; i++)
+			if (fixed[i].type == LB_GLUE && fixed[i].stretch < 1e5)
+				fixed[i].stretch = fixed[i].shrink = 0;
+	}
+	lb_break(fixed ? fixed : p->items, p->nitems, prm, res);
+	free(fixed);
+}
+
 /* Breaks a paragraph into lines for the given measure. */
 void lay_para_break(struct lay_ctx *st, struct lay_para *p, const struct style_block *b,
 	double width, double first_indent, struct lb_result *res, int line)
@@ -669,18 +709,29 @@ void lay_para_break(struct lay_ctx *st, struct lay_para *p, const struct style_b
 		prm.tolerance = 1000;
 	}
 	for (int attempt = 0; attempt < 2; attempt++) {
-		struct lb_item *items = p->items;
-		struct lb_item *fixed = NULL;
-		if (b->align != ALIGN_JUSTIFY) {
-			fixed = xmalloc((size_t)p->nitems * sizeof *fixed);
-			memcpy(fixed, p->items, (size_t)p->nitems * sizeof *fixed);
-			for (int i = 0; i < p->nitems; i++)
-				if (fixed[i].type == LB_GLUE && fixed[i].stretch < 1e5)
-					fixed[i].stretch = fixed[i].shrink = 0;
-			items = fixed;
+		S_break(p, b, &prm, res);
+		int nties = 0, *ties = res->emergency && res->overfull == 0 ? S_ties(p, &nties) : NULL;
+		if (nties > 0) {
+			/* No set of breaks fits the tolerance: before a line is stretched far past it,
+			 * a tie may break, at a cost ("14 April | 2021" reads better than a line of
+			 * gaps). Kept only when that fits the tolerance. */
+			for (int i = 0; i < nties; i++)
+				p->items[ties[i]].penalty = S_TIE_PENALTY;
+			struct lb_result soft;
+			S_break(p, b, &prm, &soft);
+			for (int i = 0; i < nties; i++)
+				p->items[ties[i]].penalty = LB_INF;
+			if (soft.emergency == 0 && soft.overfull == 0) {
+				lb_result_free(res);
+				*res = soft;
+				for (int i = 0; i + 1 < res->nlines; i++)
+					st->L->stats.ties_broken += p->items[res->lines[i].end].type == LB_PENALTY &&
+						p->items[res->lines[i].end].penalty >= LB_INF;
+			} else {
+				lb_result_free(&soft);
+			}
 		}
-		lb_break(items, p->nitems, &prm, res);
-		free(fixed);
+		free(ties);
 		if (res->overfull == 0 || attempt == 1)
 			break;
 		int n = S_split_wide(st, p, fmin(prm.width_first, prm.width_rest));

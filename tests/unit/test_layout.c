@@ -664,6 +664,45 @@ static void test_no_break_space(void)
 	diag_free(&d);
 }
 
+/* A paragraph with no set of breaks within the tolerance breaks at a tie rather than
+ * stretch a line far past it (the shipped source's diaspora paragraph at the briefing's
+ * measure: every break before "14 April 2021" leaves a line of gaps); with room enough, no
+ * tie breaks. */
+static void test_tie_breaks_before_gaps(void)
+{
+	static const char text[] = "Armenian communities outside Armenia launched an international "
+		"campaign on 14\u00A0April\u00A02021: Azerbaijan, they insisted, must let the captured "
+		"soldiers and other Armenian detainees go. Supporters rallied in 14 cities across the "
+		"globe; the article names these twelve:";
+	char lines[16][256];
+	struct diags d = {0};
+	struct layout *l = NULL;
+	int n = S_set(text, 453.54, "en", lines, 16, &l, &d);
+	CHECK(n == 3 && l != NULL);
+	if (l != NULL) {
+		CHECK_MSG(l->stats.ties_broken == 1 && l->stats.emergency == 0 && l->stats.loose == 0,
+			"ties broken %d, emergency %d, loose %d", l->stats.ties_broken, l->stats.emergency,
+			l->stats.loose);
+		size_t len = strlen(lines[0]);
+		CHECK_MSG(len > 8 && strcmp(lines[0] + len - 8, "14 April") == 0, "line 1: '%s'", lines[0]);
+		CHECK_MSG(n > 1 && strncmp(lines[1], "2021:", 5) == 0, "line 2: '%s'", n > 1 ? lines[1] : "");
+	}
+	lay_free(l);
+	diag_free(&d);
+	memset(&d, 0, sizeof d);
+	l = NULL;
+	n = S_set(text, 400, "en", lines, 16, &l, &d);
+	CHECK(n > 2 && l != NULL);
+	if (l != NULL)
+		CHECK_MSG(l->stats.ties_broken == 0 && l->stats.emergency == 0,
+			"at 400pt: ties broken %d, emergency %d", l->stats.ties_broken, l->stats.emergency);
+	for (int i = 0; i < n; i++)
+		CHECK_MSG(strncmp(lines[i], "2021", 4) != 0 && strncmp(lines[i], "April", 5) != 0,
+			"at 400pt a tie broke: '%s'", lines[i]);
+	lay_free(l);
+	diag_free(&d);
+}
+
 static void test_long_word_breaks_inside(void)
 {
 	char word[320];
@@ -947,6 +986,7 @@ const struct unit_test layout_tests[] = {
 	{"never_hyphenated", test_never_hyphenated},
 	{"explicit_and_soft_hyphens", test_explicit_and_soft_hyphens},
 	{"no_break_space", test_no_break_space},
+	{"tie_breaks_before_gaps", test_tie_breaks_before_gaps},
 	{"long_word_breaks_inside", test_long_word_breaks_inside},
 	{"missing_glyph_warning", test_missing_glyph_warning},
 	{"justified_flush", test_justified_flush},

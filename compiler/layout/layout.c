@@ -462,30 +462,65 @@ static void S_fig_text(struct lay_ctx *st, struct lay_fig *g, const char *text, 
 	b->text = text;
 }
 
+/* Whether item k's marker stands under item i's label: then k's leader rises to its own
+ * label through i's lane, and i must sit higher (S_tl_place). */
+static int S_tl_under(const struct S_tl *i, const struct S_tl *k)
+{
+	return k->x >= i->lx - 2 && k->x <= i->lx + i->lw + 2;
+}
+
 /* Positions and lanes of items [from, to) on a row spanning their dates; returns the number
- * of lanes the labels need. */
+ * of lanes the labels need (S_TL_LANES + 1: more than a row holds). A label starts just
+ * right of its marker, or ends just left of it when it would run past the axis, so that
+ * its own leader runs beside it; it takes the lowest lane where it overlaps no label and
+ * stands above every marker under it, whose leaders would otherwise cross its words, so
+ * the labels are placed once all the markers under them are. Two labels each over the
+ * other's marker cannot both be above: such items are not for one row. */
 static int S_tl_place(struct S_tl *it, int from, int to, double x0, double x1, long lo, long hi)
 {
 	double span = hi > lo ? (double)(hi - lo) : 1.0;
-	double ends[S_TL_LANES + 1];
 	int lanes = 0;
 	for (int i = from; i < to; i++) {
 		it[i].x = x0 + (x1 - x0) * (double)(it[i].day - lo) / span;
 		it[i].xe = x0 + (x1 - x0) * (double)(it[i].end - lo) / span;
-		/* a label starts at its marker, or ends there when it would run past the axis */
-		it[i].lx = it[i].x - 2;
+		it[i].lx = it[i].x + 3;
 		if (it[i].lx + it[i].lw > x1)
-			it[i].lx = it[i].x + 2 - it[i].lw >= x0 ? it[i].x + 2 - it[i].lw : fmax(x0, x1 - it[i].lw);
-		int lane = 0;
-		while (lane < lanes && ends[lane] + 6 > it[i].lx)
-			lane++;
-		if (lane == lanes) {
-			if (lanes == S_TL_LANES + 1)
-				return S_TL_LANES + 1;
-			lanes++;
+			it[i].lx = it[i].x - 3 - it[i].lw >= x0 ? it[i].x - 3 - it[i].lw : fmax(x0, x1 - it[i].lw);
+		it[i].lane = -1;
+	}
+	for (int placed = from; placed < to; placed++) {
+		/* the leftmost label whose markers under it are all placed; else the leftmost */
+		int next = -1;
+		for (int i = from; i < to && next < 0; i++) {
+			if (it[i].lane >= 0)
+				continue;
+			int ready = 1;
+			for (int k = from; k < to && ready; k++)
+				ready = k == i || it[k].lane >= 0 || !S_tl_under(&it[i], &it[k]);
+			if (ready)
+				next = i;
 		}
-		ends[lane] = it[i].lx + it[i].lw;
-		it[i].lane = lane;
+		if (next < 0)
+			return S_TL_LANES + 1; /* (labels over each other's markers: not on one row) */
+		struct S_tl *t = &it[next];
+		int lane = 0;
+		for (int k = from; k < to; k++)
+			if (k != next && it[k].lane >= lane && S_tl_under(t, &it[k]))
+				lane = it[k].lane + 1;
+		for (int moved = 1; moved;) {
+			moved = 0;
+			for (int k = from; k < to; k++)
+				if (k != next && it[k].lane == lane && it[k].lx < t->lx + t->lw + 6 &&
+					t->lx < it[k].lx + it[k].lw + 6) {
+					lane++;
+					moved = 1;
+				}
+		}
+		if (lane > S_TL_LANES)
+			return S_TL_LANES + 1;
+		t->lane = lane;
+		if (lane + 1 > lanes)
+			lanes = lane + 1;
 	}
 	return lanes;
 }
@@ -658,7 +693,10 @@ static void S_block(struct lay_ctx *st, const struct doc_node *n, const struct d
 	case DOC_SECTION: {
 		const struct doc_node *h = n->first;
 		const struct style_block *hb = style_block(s, h->cls ? h->cls : "h1");
-		int span = S_spans(st, h->cls);
+		/* (a section that opens with a timeline, which spans the columns: its heading
+		 * spans with it, so that the two stay together) */
+		int before_timeline = st->ncols > 1 && h->next != NULL && h->next->type == DOC_TIMELINE;
+		int span = S_spans(st, h->cls) || before_timeline;
 		if (n->level == 1 || span)
 			lay_pages_flush(st, span); /* placed sections free their material */
 		char *title = doc_plain_text((struct doc *)doc, h);
@@ -671,7 +709,7 @@ static void S_block(struct lay_ctx *st, const struct doc_node *n, const struct d
 			st->col_w = st->right - st->left;
 			S_lines(st, h, hb, &o);
 			st->col_w = col_w;
-			st->v[st->nv - 1].keep = 0;
+			st->v[st->nv - 1].keep = before_timeline; /* (columns: S_place_span keeps them) */
 			lay_pages_span(st);
 		} else {
 			S_lines(st, h, hb, &o);
@@ -739,12 +777,18 @@ static void S_block(struct lay_ctx *st, const struct doc_node *n, const struct d
 		break;
 	case DOC_TIMELINE:
 		if (st->ncols > 1) {
-			/* a timeline needs the page's width: across the columns */
-			lay_pages_flush(st, 1);
+			/* a timeline needs the page's width: across the columns, after the column
+			 * material before it; a spanning heading just before it (its section's, which
+			 * keeps with it) is set with it, in the same run of spanning material */
+			if (st->nv > 0)
+				lay_pages_flush(st, 1);
+			int kept = st->nspan > 0 && st->span[st->nspan - 1].keep, first = st->nv;
 			double col_w = st->col_w;
 			st->col_w = st->right - st->left;
 			S_timeline(st, n);
 			st->col_w = col_w;
+			if (kept && first < st->nv)
+				st->v[first].keep = 1; /* (the space above the first row) */
 			lay_pages_span(st);
 		} else {
 			S_timeline(st, n);

@@ -306,18 +306,47 @@ static void test_fallback(void)
 	diag_free(&d);
 }
 
+/* A source laid out whole in the built-in style, and all it takes: S_laid_free frees it. */
+struct S_laid {
+	struct diags d;
+	struct style *s;
+	struct fonts *f;
+	struct model *m;
+	struct doc *doc;
+	struct layout *l; /* NULL when something could not be loaded */
+};
+
+static struct layout *S_lay_source(const char *path, struct S_laid *x)
+{
+	memset(x, 0, sizeof *x);
+	x->f = S_fonts(&x->s, &x->d);
+	x->m = model_load(path, &x->d);
+	CHECK_MSG(x->f != NULL && x->m != NULL, "%s or the fonts cannot be loaded", path);
+	if (x->f && x->m) {
+		struct xf_options xo = {0};
+		x->doc = xf_briefing(x->m, &xo);
+		x->l = lay_run(x->doc, x->s, x->f, x->m->file, &x->d, NULL);
+	}
+	return x->l;
+}
+
+static void S_laid_free(struct S_laid *x)
+{
+	lay_free(x->l);
+	doc_free(x->doc);
+	model_free(x->m);
+	font_close(x->f);
+	style_free(x->s);
+	diag_free(&x->d);
+}
+
 /* Lays out the minimal dossier and checks the geometry of every text box. */
 static void test_layout_geometry(void)
 {
-	struct diags d = {0};
-	struct style *s;
-	struct fonts *f = S_fonts(&s, &d);
-	struct model *m = model_load("tests/golden/minimal.xml", &d);
-	CHECK(f != NULL && m != NULL);
-	if (f && m) {
-		struct xf_options xo = {0};
-		struct doc *doc = xf_briefing(m, &xo);
-		struct layout *l = lay_run(doc, s, f, m->file, &d, NULL);
+	struct S_laid x;
+	const struct layout *l = S_lay_source("tests/golden/minimal.xml", &x);
+	if (l != NULL) {
+		const struct style *s = x.s;
 		CHECK(l->npages >= 1);
 		double left = s->margin_inner, right = s->page_w - s->margin_outer;
 		double bottom = s->margin_bottom;
@@ -338,15 +367,46 @@ static void test_layout_geometry(void)
 		CHECK(lay_anchor(l, "t-pow") != NULL);
 		CHECK(lay_anchor(l, "ref-r1") != NULL);
 		CHECK(l->noutline >= 5);
-		lay_free(l);
-		doc_free(doc);
 	}
-	model_free(m);
-	font_close(f);
-	style_free(s);
-	diag_free(&d);
+	S_laid_free(&x);
 }
 
+/* The shipped source's timeline: no leader (a thin vertical rule from a marker up to its
+ * label) runs through the words of any label. */
+static void test_timeline_leaders_clear(void)
+{
+	struct S_laid x;
+	const struct layout *l = S_lay_source("sources/nagorno-karabakh-2020.xml", &x);
+	int leaders = 0, words = 0, crossings = 0;
+	for (int p = 0; l != NULL && p < l->npages; p++) {
+		const struct lay_page *pg = &l->pages[p];
+		for (int i = 0; i < pg->nboxes; i++) {
+			const struct lay_box *r = &pg->boxes[i];
+			if (r->kind != LAY_RULE || r->w != 0 || r->h <= 0 || r->size > 0.35)
+				continue;
+			leaders++;
+			for (int k = 0; k < pg->nboxes; k++) {
+				const struct lay_box *t = &pg->boxes[k];
+				if (t->kind != LAY_TEXT || t->size != 7 || strcmp(t->text, "\u25A0") == 0 ||
+					strcmp(t->text, "\u25CF") == 0 || strcmp(t->text, "\u25C6") == 0 ||
+					strcmp(t->text, "\u25C7") == 0)
+					continue; /* (labels are set at 7pt; the markers too, where leaders start) */
+				words++;
+				/* the words' ink: from the baseline down 2pt, up the size */
+				if (r->x > t->x + 0.5 && r->x < t->x + t->w - 0.5 && r->y < t->y + 7 &&
+					r->y + r->h > t->y - 2) {
+					crossings++;
+					CHECK_MSG(crossings > 3, "page %d: the leader at x %.1f runs through '%s'",
+						p + 1, r->x, t->text);
+				}
+			}
+		}
+	}
+	CHECK_MSG(leaders >= 30 && words > 30 * leaders, "%d leaders, %d label words met", leaders,
+		words);
+	CHECK_MSG(crossings == 0, "%d words crossed by leaders", crossings);
+	S_laid_free(&x);
+}
 
 /* ---- hyphenation, kerning and the paragraph engine on constructed paragraphs ---- */
 
@@ -986,6 +1046,7 @@ const struct unit_test layout_tests[] = {
 	{"never_hyphenated", test_never_hyphenated},
 	{"explicit_and_soft_hyphens", test_explicit_and_soft_hyphens},
 	{"no_break_space", test_no_break_space},
+	{"timeline_leaders_clear", test_timeline_leaders_clear},
 	{"tie_breaks_before_gaps", test_tie_breaks_before_gaps},
 	{"long_word_breaks_inside", test_long_word_breaks_inside},
 	{"missing_glyph_warning", test_missing_glyph_warning},

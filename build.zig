@@ -26,6 +26,7 @@ const lib_sources = [_][]const u8{
     "compiler/layout/linebreak.c",
     "compiler/layout/para.c",
     "compiler/layout/page.c",
+    "compiler/layout/tlplace.c",
     "compiler/layout/layout.c",
     "compiler/render/render_pdf.c",
     "compiler/render/latex_escape.c",

@@ -1,6 +1,7 @@
 /* layout.c: turns the document tree's blocks into the vertical list (paragraph lines, tables,
  * contents, footnotes), runs the page builder and sets the running heads. */
 #include "lay_int.h"
+#include "tlplace.h"
 #include "../base/util.h"
 
 #include <math.h>
@@ -425,15 +426,11 @@ static void S_toc_fill(struct lay_ctx *st)
 
 /* ---- the timeline ---- */
 
-#define S_TL_LANES 5 /* label rows above the axis before a timeline row is full */
-
+/* An item of the timeline: its place (tlplace.c) and what it shows. */
 struct S_tl {
+	struct tl_item at;
 	const struct doc_node *n;
-	long day, end;           /* end: last day of a range, else day */
 	struct lay_para *label;
-	double lw;               /* label width */
-	double x, xe, lx;        /* marker, range end, label start */
-	int lane;
 };
 
 static struct lay_box *S_fig_box(struct lay_fig *g, enum lay_kind kind)
@@ -462,69 +459,6 @@ static void S_fig_text(struct lay_ctx *st, struct lay_fig *g, const char *text, 
 	b->text = text;
 }
 
-/* Whether item k's marker stands under item i's label: then k's leader rises to its own
- * label through i's lane, and i must sit higher (S_tl_place). */
-static int S_tl_under(const struct S_tl *i, const struct S_tl *k)
-{
-	return k->x >= i->lx - 2 && k->x <= i->lx + i->lw + 2;
-}
-
-/* Positions and lanes of items [from, to) on a row spanning their dates; returns the number
- * of lanes the labels need (S_TL_LANES + 1: more than a row holds). A label starts just
- * right of its marker, or ends just left of it when it would run past the axis, so that
- * its own leader runs beside it; it takes the lowest lane where it overlaps no label and
- * stands above every marker under it, whose leaders would otherwise cross its words, so
- * the labels are placed once all the markers under them are. Two labels each over the
- * other's marker cannot both be above: such items are not for one row. */
-static int S_tl_place(struct S_tl *it, int from, int to, double x0, double x1, long lo, long hi)
-{
-	double span = hi > lo ? (double)(hi - lo) : 1.0;
-	int lanes = 0;
-	for (int i = from; i < to; i++) {
-		it[i].x = x0 + (x1 - x0) * (double)(it[i].day - lo) / span;
-		it[i].xe = x0 + (x1 - x0) * (double)(it[i].end - lo) / span;
-		it[i].lx = it[i].x + 3;
-		if (it[i].lx + it[i].lw > x1)
-			it[i].lx = it[i].x - 3 - it[i].lw >= x0 ? it[i].x - 3 - it[i].lw : fmax(x0, x1 - it[i].lw);
-		it[i].lane = -1;
-	}
-	for (int placed = from; placed < to; placed++) {
-		/* the leftmost label whose markers under it are all placed; else the leftmost */
-		int next = -1;
-		for (int i = from; i < to && next < 0; i++) {
-			if (it[i].lane >= 0)
-				continue;
-			int ready = 1;
-			for (int k = from; k < to && ready; k++)
-				ready = k == i || it[k].lane >= 0 || !S_tl_under(&it[i], &it[k]);
-			if (ready)
-				next = i;
-		}
-		if (next < 0)
-			return S_TL_LANES + 1; /* (labels over each other's markers: not on one row) */
-		struct S_tl *t = &it[next];
-		int lane = 0;
-		for (int k = from; k < to; k++)
-			if (k != next && it[k].lane >= lane && S_tl_under(t, &it[k]))
-				lane = it[k].lane + 1;
-		for (int moved = 1; moved;) {
-			moved = 0;
-			for (int k = from; k < to; k++)
-				if (k != next && it[k].lane == lane && it[k].lx < t->lx + t->lw + 6 &&
-					t->lx < it[k].lx + it[k].lw + 6) {
-					lane++;
-					moved = 1;
-				}
-		}
-		if (lane > S_TL_LANES)
-			return S_TL_LANES + 1;
-		t->lane = lane;
-		if (lane + 1 > lanes)
-			lanes = lane + 1;
-	}
-	return lanes;
-}
-
 static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 {
 	const struct style *s = st->s;
@@ -540,21 +474,21 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 		if (c->type != DOC_ITEM || c->date == NULL)
 			continue;
 		it[k].n = c;
-		it[k].day = date_days(c->date);
-		it[k].end = c->date_end ? date_days(c->date_end) : it[k].day;
+		it[k].at.day = date_days(c->date);
+		it[k].at.end = c->date_end ? date_days(c->date_end) : it[k].at.day;
 		char when[64];
 		date_format(c->date, when, sizeof when);
 		it[k].label = S_owned_para(st);
 		lay_para_build(st, it[k].label, c, b, arena_strdup(&st->L->arena, when));
 		double mn;
-		lay_para_measure(it[k].label, &it[k].lw, &mn);
-		if (it[k].lw > st->col_w * 0.9)
-			it[k].lw = st->col_w * 0.9;
+		lay_para_measure(it[k].label, &it[k].at.lw, &mn);
+		if (it[k].at.lw > st->col_w * 0.9)
+			it[k].at.lw = st->col_w * 0.9;
 		k++;
 	}
 	/* by date, keeping the source's order for equal dates */
 	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && it[j - 1].day > it[j].day; j--) {
+		for (int j = i; j > 0 && it[j - 1].at.day > it[j].at.day; j--) {
 			struct S_tl t = it[j];
 			it[j] = it[j - 1];
 			it[j - 1] = t;
@@ -567,47 +501,35 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 	int face = font_face(st->f, b->font, b->bold, b->italic);
 	int marks = font_face(st->f, 0, 0, 0);
 	S_space(st, 6);
+	struct tl_item *at = xmalloc((size_t)n * sizeof *at);
+	for (int i = 0; i < n; i++)
+		at[i] = it[i].at;
 	int from = 0;
 	while (from < n) {
-		/* as many items as fit in S_TL_LANES lanes of labels */
-		int to = from + 1, lanes = 1;
-		for (int t = from + 2; t <= n; t++) {
-			long hi = it[t - 1].end;
-			for (int i = from; i < t; i++)
-				hi = it[i].end > hi ? it[i].end : hi;
-			if (t == n && axis_end > hi)
-				hi = axis_end;
-			int l = S_tl_place(it, from, t, x0, x1, it[from].day, hi);
-			if (l > S_TL_LANES)
-				break;
-			to = t;
-			lanes = l;
-		}
-		long lo = it[from].day, hi = it[from].end;
+		/* as many items as fit in TL_LANES lanes of labels */
+		long lo, hi;
+		int lanes, to = from + tl_row(at + from, n - from, x0, x1, axis_end, &lo, &hi, &lanes);
 		for (int i = from; i < to; i++)
-			hi = it[i].end > hi ? it[i].end : hi;
-		if (to == n && axis_end > hi)
-			hi = axis_end;
-		lanes = S_tl_place(it, from, to, x0, x1, lo, hi);
+			it[i].at = at[i];
 		struct lay_fig *g = xcalloc(1, sizeof *g);
 		vec_push(&st->figs, g);
 		double axis_y = lanes * lane_h + 6;
 		/* labels, lane 0 nearest the axis, with leaders down to their markers */
 		for (int i = from; i < to; i++) {
-			double top = axis_y - 5 - (it[i].lane + 1) * lane_h;
+			double top = axis_y - 5 - (it[i].at.lane + 1) * lane_h;
 			if (g->nlabels == g->lcap) {
 				g->lcap = g->lcap ? g->lcap * 2 : 16;
 				g->labels = xrealloc(g->labels, (size_t)g->lcap * sizeof *g->labels);
 			}
 			g->labels[g->nlabels].p = it[i].label;
-			g->labels[g->nlabels].x = it[i].lx;
+			g->labels[g->nlabels].x = it[i].at.lx;
 			g->labels[g->nlabels].y = top;
-			g->labels[g->nlabels].width = it[i].lw;
+			g->labels[g->nlabels].width = it[i].at.lw;
 			g->labels[g->nlabels].lead = b->leading;
 			g->labels[g->nlabels].link = it[i].n->target;
 			g->nlabels++;
 			struct lay_box *l = S_fig_box(g, LAY_RULE);
-			l->x = it[i].x;
+			l->x = it[i].at.x;
 			l->y = axis_y;
 			l->w = 0;
 			l->h = axis_y - (top + b->leading);
@@ -623,18 +545,18 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 		a->color = axis;
 		for (int i = from; i < to; i++) {
 			const char *cls = it[i].n->cls ? it[i].n->cls : "event";
-			if (it[i].end > it[i].day) {
+			if (it[i].at.end > it[i].at.day) {
 				struct lay_box *r = S_fig_box(g, LAY_RULE);
-				r->x = it[i].x;
+				r->x = it[i].at.x;
 				r->y = axis_y;
-				r->w = it[i].xe - it[i].x;
+				r->w = it[i].at.xe - it[i].at.x;
 				r->size = 3;
 				r->color = mark;
 			}
 			int deadline = strcmp(cls, "deadline") == 0, pending = strcmp(cls, "pending") == 0;
 			const char *glyph = pending ? "\u25C7" : deadline ? "\u25C6"
 				: strcmp(cls, "signing") == 0 ? "\u25CF" : "\u25A0";
-			S_fig_text(st, g, glyph, it[i].x, axis_y + 2.5, 7, deadline || pending ? red : mark,
+			S_fig_text(st, g, glyph, it[i].at.x, axis_y + 2.5, 7, deadline || pending ? red : mark,
 				font_cover(st->f, marks, 0x25C6) >= 0 ? font_cover(st->f, marks, 0x25C6) : marks, 1);
 		}
 		/* ticks at month starts, labelled where there is room */
@@ -665,6 +587,7 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 			.cls = "timeline"};
 		from = to;
 	}
+	free(at);
 	free(it);
 	st->pending_space = 6;
 }

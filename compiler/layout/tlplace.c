@@ -1,0 +1,94 @@
+/* tlplace.c: where a timeline's markers and labels go: rows, positions, label lanes. */
+#include "tlplace.h"
+
+#include <math.h>
+
+/* Whether item k's marker stands under item i's label: then k's leader rises to its own
+ * label through i's lane, and i must sit higher. */
+static int S_under(const struct tl_item *i, const struct tl_item *k)
+{
+	return k->x >= i->lx - 2 && k->x <= i->lx + i->lw + 2;
+}
+
+/* Positions and lanes of it[0..n) on an axis from x0 to x1 spanning days lo to hi; returns
+ * the number of lanes the labels need (TL_LANES + 1: more than a row holds). A label takes
+ * the lowest lane where it overlaps no label and stands above every marker under it, so the
+ * labels are placed once all the markers under them are. Two labels each over the other's
+ * marker cannot both be above: such items are not for one row. */
+static int S_place(struct tl_item *it, int n, double x0, double x1, long lo, long hi)
+{
+	double span = hi > lo ? (double)(hi - lo) : 1.0;
+	int lanes = 0;
+	for (int i = 0; i < n; i++) {
+		it[i].x = x0 + (x1 - x0) * (double)(it[i].day - lo) / span;
+		it[i].xe = x0 + (x1 - x0) * (double)(it[i].end - lo) / span;
+		it[i].lx = it[i].x + 3;
+		if (it[i].lx + it[i].lw > x1)
+			it[i].lx = it[i].x - 3 - it[i].lw >= x0 ? it[i].x - 3 - it[i].lw : fmax(x0, x1 - it[i].lw);
+		it[i].lane = -1;
+	}
+	for (int placed = 0; placed < n; placed++) {
+		/* the leftmost label whose markers under it are all placed */
+		int next = -1;
+		for (int i = 0; i < n && next < 0; i++) {
+			if (it[i].lane >= 0)
+				continue;
+			int ready = 1;
+			for (int k = 0; k < n && ready; k++)
+				ready = k == i || it[k].lane >= 0 || !S_under(&it[i], &it[k]);
+			if (ready)
+				next = i;
+		}
+		if (next < 0)
+			return TL_LANES + 1; /* (labels over each other's markers: not on one row) */
+		struct tl_item *t = &it[next];
+		int lane = 0;
+		for (int k = 0; k < n; k++)
+			if (k != next && it[k].lane >= lane && S_under(t, &it[k]))
+				lane = it[k].lane + 1;
+		for (int moved = 1; moved;) {
+			moved = 0;
+			for (int k = 0; k < n; k++)
+				if (k != next && it[k].lane == lane && it[k].lx < t->lx + t->lw + 6 &&
+					t->lx < it[k].lx + it[k].lw + 6) {
+					lane++;
+					moved = 1;
+				}
+		}
+		if (lane >= TL_LANES)
+			return TL_LANES + 1;
+		t->lane = lane;
+		if (lane + 1 > lanes)
+			lanes = lane + 1;
+	}
+	return lanes;
+}
+
+/* The days a row of it[0..n) spans: from the first item's day to the last day any of them
+ * reaches (and axis_end, on the timeline's last row). */
+static void S_span(const struct tl_item *it, int n, int last, long axis_end, long *lo, long *hi)
+{
+	*lo = it[0].day;
+	*hi = it[0].end;
+	for (int i = 0; i < n; i++)
+		*hi = it[i].end > *hi ? it[i].end : *hi;
+	if (last && axis_end > *hi)
+		*hi = axis_end;
+}
+
+int tl_row(struct tl_item *it, int n, double x0, double x1, long axis_end, long *lo, long *hi,
+	int *lanes)
+{
+	int to = 1;
+	for (int t = 2; t <= n; t++) {
+		S_span(it, t, t == n, axis_end, lo, hi);
+		if (S_place(it, t, x0, x1, *lo, *hi) > TL_LANES)
+			break;
+		to = t;
+	}
+	S_span(it, to, to == n, axis_end, lo, hi);
+	*lanes = S_place(it, to, x0, x1, *lo, *hi);
+	if (*lanes > TL_LANES) /* (one item alone: its label as low as it goes) */
+		*lanes = 1;
+	return to;
+}

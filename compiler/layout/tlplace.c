@@ -14,7 +14,8 @@ static int S_under(const struct tl_item *i, const struct tl_item *k)
  * the number of lanes the labels need (TL_LANES + 1: more than a row holds). A label takes
  * the lowest lane where it overlaps no label and stands above every marker under it, so the
  * labels are placed once all the markers under them are. Two labels each over the other's
- * marker cannot both be above: such items are not for one row. */
+ * marker cannot both be above, and a label with room on neither side of its marker cannot
+ * stand beside it: such items are not for one row. */
 static int S_place(struct tl_item *it, int n, double x0, double x1, long lo, long hi)
 {
 	double span = hi > lo ? (double)(hi - lo) : 1.0;
@@ -24,7 +25,14 @@ static int S_place(struct tl_item *it, int n, double x0, double x1, long lo, lon
 		it[i].xe = x0 + (x1 - x0) * (double)(it[i].end - lo) / span;
 		it[i].lx = it[i].x + 3;
 		if (it[i].lx + it[i].lw > x1)
-			it[i].lx = it[i].x - 3 - it[i].lw >= x0 ? it[i].x - 3 - it[i].lw : fmax(x0, x1 - it[i].lw);
+			it[i].lx = it[i].x - 3 - it[i].lw;
+		if (it[i].lx < x0) {
+			/* beside its marker on neither side: alone on a row, where it can start at
+			 * the marker (at x0) or, wider than the axis, run from x0 */
+			if (n > 1)
+				return TL_LANES + 1;
+			it[i].lx = fmax(x0, fmin(it[i].x + 3, x1 - it[i].lw));
+		}
 		it[i].lane = -1;
 	}
 	for (int placed = 0; placed < n; placed++) {

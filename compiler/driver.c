@@ -299,7 +299,7 @@ static int S_run_job(struct S_loaded *ld, const struct drv_options *o,
 		if (code == EXIT_OK && o->tex) {
 			char *tex = NULL;
 			size_t len = 0;
-			if (tex_render(doc, ld->s, d, &tex, &len) != 0)
+			if (tex_render(doc, ld->s, ld->f, d, &tex, &len) != 0)
 				code = EXIT_IO;
 			else if (S_write(d, j, "tex", NULL, NULL, tex, len, o->quiet ? NULL : out, later,
 				tag) != 0)

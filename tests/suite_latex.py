@@ -72,6 +72,19 @@ def pdf_text(path, *extra):
     return r.stdout
 
 
+def word_boxes(pdf):
+    """Every word of a PDF with its box: (x min, page, x max, word)."""
+    r = run(["pdftotext", "-bbox", pdf, "-"], text=True)
+    boxes, page = [], 0
+    for line in r.stdout.splitlines():
+        if "<page " in line:
+            page += 1
+        mm = re.search(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">(.*)</word>', line)
+        if mm:
+            boxes.append((float(mm.group(1)), page, float(mm.group(2)), mm.group(3)))
+    return boxes
+
+
 def squeezed(text):
     """The text without white space, words hyphenated at a line end joined again."""
     text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
@@ -233,6 +246,15 @@ def latex_briefing(ctx, engine):
     r = run(["pdffonts", pdf], text=True)
     for row in r.stdout.splitlines()[2:]:
         check(row.split()[-5] == "yes" and "DejaVu" in row, f"{engine}: font {row}")
+    # nothing runs into the margins (the timeline's labels did): every word between the
+    # text block's edges, which the libharu PDF's justified lines reach
+    base = ctx.tmp("latex-brief-margins")
+    run([ctx.briefc, "build", SOURCE, "--out", base])
+    edges = word_boxes(os.path.join(base, "nagorno-karabakh-2020.pdf"))
+    left, right = min(b[0] for b in edges), max(b[2] for b in edges)
+    out = [b for b in word_boxes(pdf) if b[0] < left - 2 or b[2] > right + 2]
+    check(not out, f"{engine}: {len(out)} words past the text block ({left:.1f}..{right:.1f}): "
+          f"{[(w, round(x0), round(x1)) for x0, _, x1, w in out[:4]]}")
     setattr(ctx, "latex_" + engine, pdf)
     setattr(ctx, "latex_time_" + engine, secs)
     return pdf

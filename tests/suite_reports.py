@@ -364,7 +364,13 @@ def reports_timeline_in_pdf(ctx):
     out = ctx.tmp("timeline")
     r = run([ctx.briefc, "build", SOURCE, "--out", out, "--dump", "layout"], text=True)
     check(r.returncode == 0, r.stderr)
-    check(len(re.findall(r"flow f\d+", r.stdout)) >= 2, "the timeline is not spread over rows")
+    rows = len(re.findall(r"flow f\d+ \d+/\d+ timeline", r.stdout))
+    check(rows >= 2, "the timeline is not spread over rows")
+    # the .tex draws the same rows (its labels measured in the same fonts)
+    r = run([ctx.briefc, "build", SOURCE, "--out", out, "--format", "tex"], text=True)
+    with open(os.path.join(out, "nagorno-karabakh-2020.tex"), encoding="utf-8") as f:
+        pictures = f.read().count("\\begin{tikzpicture}")
+    check(pictures == rows, f"the .tex draws {pictures} rows of the timeline, the PDF {rows}")
     r = run([ctx.briefc, "build", SOURCE, "--out", out], text=True)
     text = " ".join(run(["pdftotext", os.path.join(out, "nagorno-karabakh-2020.pdf"), "-"], text=True).stdout.split())
     for label in ("Agreement signed", "Term 2 deadline"):

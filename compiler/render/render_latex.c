@@ -1,6 +1,8 @@
 /* render_latex.c: the LaTeX backend: walks the document tree and writes a .tex for XeLaTeX or LuaLaTeX. */
 #include "render_latex.h"
 #include "latex_escape.h"
+#include "../layout/font.h"
+#include "../layout/tlplace.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@ enum S_family { FAM_RM, FAM_SF, FAM_TT, FAM_OWN };
 struct S_tex {
 	const struct doc *doc;
 	const struct style *s;
+	struct fonts *f;             /* to measure the timeline's labels; NULL: not measured */
 	struct buf *b;               /* the body being written */
 	struct S_class *cls;
 	int ncls, capcls;
@@ -424,17 +427,48 @@ static int S_all_inline(const struct doc_node *n)
 
 /* ---- the timeline, drawn with TikZ ---- */
 
-#define S_TL_ROW 6 /* items per picture: each label on a level of its own, no overlaps */
+/* The width of a subtree's text set in one face (the timeline's labels: their words are
+ * measured as the PDF's are, in the same font, so that the .tex places them as it does). */
+static double S_text_width(struct fonts *f, int face, double size, const struct doc_node *n)
+{
+	double w = n->type == DOC_TEXT && n->text ? font_text_width(f, face, size, n->text, strlen(n->text)) : 0;
+	for (const struct doc_node *c = n->first; c; c = c->next)
+		w += S_text_width(f, face, size, c);
+	return w;
+}
 
-/* One picture per row of items, like the PDF's rows: an axis across the line, month ticks,
- * markers (squares for events and statements, diamonds for deadlines, a dot for the
- * signing), ranges as bars, and each label on its own level with a leader to its marker. */
+/* \draw[how] (x0,y0) -- (x1,y1); */
+static void S_draw_line(struct buf *b, const char *how, double x0, double y0, double x1, double y1)
+{
+	buf_printf(b, "\\draw[%s] (", how);
+	S_num(b, x0);
+	buf_putc(b, ',');
+	S_num(b, y0);
+	buf_puts(b, ") -- (");
+	S_num(b, x1);
+	buf_putc(b, ',');
+	S_num(b, y1);
+	buf_puts(b, ");\n");
+}
+
+/* One picture per row of items, the rows, markers and label lanes those of the PDF
+ * (tl_row, on the same widths: the labels are measured in the fonts the .tex names): an
+ * axis across the text block (a timeline spans the columns), month ticks, markers (squares
+ * for events and statements, diamonds for deadlines, a dot for the signing), ranges as
+ * bars, and each label beside its leader, above every marker under it. */
 static void S_timeline(struct S_tex *t, const struct doc_node *n)
 {
 	struct buf *b = t->b;
-	const struct doc_node *items[4096];
+	const struct style *s = t->s;
+	const struct style_block *k = style_block(s, "timeline");
 	int count = 0;
-	for (const struct doc_node *c = n->first; c && count < 4096; c = c->next)
+	for (const struct doc_node *c = n->first; c; c = c->next)
+		count += c->type == DOC_ITEM && c->date != NULL;
+	if (count == 0)
+		return;
+	const struct doc_node **items = xmalloc((size_t)count * sizeof *items);
+	count = 0;
+	for (const struct doc_node *c = n->first; c; c = c->next)
 		if (c->type == DOC_ITEM && c->date)
 			items[count++] = c;
 	for (int i = 1; i < count; i++) /* by date, stable */
@@ -443,88 +477,114 @@ static void S_timeline(struct S_tex *t, const struct doc_node *n)
 			items[j] = items[j - 1];
 			items[j - 1] = x;
 		}
-	if (count == 0)
-		return;
 	t->tikz = 1;
 	t->rule = 1;
-	for (int from = 0; from < count; from += S_TL_ROW) {
-		int to = from + S_TL_ROW < count ? from + S_TL_ROW : count;
-		long lo = date_days(items[from]->date), hi = lo;
-		for (int i = from; i < to; i++) {
-			long e = date_days(items[i]->date_end ? items[i]->date_end : items[i]->date);
-			if (e > hi)
-				hi = e;
-		}
-		if (to == count && n->date_end && date_days(n->date_end) > hi)
-			hi = date_days(n->date_end);
-		double span = hi > lo ? (double)(hi - lo) : 1.0;
-		int lanes = to - from;
-		buf_puts(b, "\\par\\noindent\\begin{tikzpicture}[x=\\linewidth, y=1.25em, "
-			"font=\\sffamily\\scriptsize]\n");
-		buf_puts(b, "\\draw[briefRule, line width=0.8pt] (-0.01,0) -- (1.01,0);\n");
-		/* month ticks, labelled one in step */
+	struct S_class *font = S_use(t, "timeline", 0);
+	double width = s->page_w - s->margin_inner - s->margin_outer, x0 = 6, x1 = width - 6;
+	double lane_h = k->leading + 2, tick_size = k->size * 0.9, gap = k->size * 0.6;
+	int face = t->f ? font_face(t->f, k->font, k->bold, k->italic) : -1;
+	struct tl_item *at = xcalloc((size_t)count, sizeof *at);
+	for (int i = 0; i < count; i++) {
+		const struct doc_node *it = items[i];
+		at[i].day = date_days(it->date);
+		at[i].end = it->date_end ? date_days(it->date_end) : at[i].day;
+		char when[64];
+		date_format(it->date, when, sizeof when);
+		/* (without fonts, as wide as the text block: a row an item) */
+		at[i].lw = face < 0 ? width : font_text_width(t->f, face, k->size, when, strlen(when)) +
+			gap + S_text_width(t->f, face, k->size, it);
+		if (at[i].lw > width * 0.9)
+			at[i].lw = width * 0.9;
+	}
+	long axis_end = n->date_end ? date_days(n->date_end) : 0;
+	if (t->multicols)
+		S_span_begin(t);
+	for (int from = 0, to; from < count; from = to) {
+		long lo, hi;
+		int lanes;
+		to = from + tl_row(at + from, count - from, x0, x1, axis_end, &lo, &hi, &lanes);
+		double axis_y = 4 + tick_size * 1.4;
+		buf_printf(b, "\\par\\noindent\\begin{tikzpicture}[x=1pt, y=1pt, font=\\brief%sFont]\n",
+			font->name);
+		/* (the picture is the text block's width and its lanes' height, whatever it draws) */
+		buf_puts(b, "\\path (0,0) rectangle (");
+		S_num(b, width);
+		buf_putc(b, ',');
+		S_num(b, axis_y + 6 + lanes * lane_h);
+		buf_puts(b, ");\n");
+		S_draw_line(b, "briefRule, line width=0.8pt", x0 - 4, axis_y, x1 + 4, axis_y);
+		/* month ticks, labelled where there is room */
 		struct date_tick *tk;
 		int ntk = date_ticks(items[from]->date, lo, hi, &tk);
-		double last = -1;
-		for (int k = 0; k < ntk; k++) {
-			double x = 0.02 + 0.96 * (double)(tk[k].day - lo) / span;
+		double last_end = -1e9, span = hi > lo ? (double)(hi - lo) : 1.0;
+		for (int m = 0; m < ntk; m++) {
+			double x = x0 + (x1 - x0) * (double)(tk[m].day - lo) / span;
 			buf_puts(b, "\\draw[briefRule, line width=0.4pt] (");
 			S_num(b, x);
-			buf_puts(b, ",0.12) -- (");
-			S_num(b, x);
-			buf_puts(b, ",-0.12)");
-			if (x - last > 0.09) {
-				buf_printf(b, " node[below, text=gray] {%s %d}", tk[k].abbr, tk[k].year);
-				last = x;
+			buf_putc(b, ',');
+			S_num(b, axis_y - 3);
+			buf_puts(b, ") -- +(0,-6)");
+			char lab[32];
+			snprintf(lab, sizeof lab, "%s %d", tk[m].abbr, tk[m].year);
+			double w = face < 0 ? 8 * tick_size : font_text_width(t->f, face, tick_size, lab, strlen(lab));
+			if (x - w / 2 > last_end + 4 && x - w / 2 >= 0 && x + w / 2 <= width) {
+				buf_printf(b, " node[below=6pt, inner sep=0, text=gray, font=\\brief%sFont\\fontsize{",
+					font->name);
+				S_num(b, tick_size);
+				buf_puts(b, "}{");
+				S_num(b, tick_size * 1.2);
+				buf_printf(b, "}\\selectfont] {%s}", lab);
+				last_end = x + w / 2;
 			}
 			buf_puts(b, ";\n");
 		}
 		free(tk);
 		for (int i = from; i < to; i++) {
 			const struct doc_node *it = items[i];
-			double x = 0.02 + 0.96 * (double)(date_days(it->date) - lo) / span;
-			int lane = lanes - (i - from); /* the earliest item highest */
+			const struct tl_item *a = &at[i];
 			const char *cls = it->cls ? it->cls : "event";
-			if (it->date_end) {
-				double xe = 0.02 + 0.96 * (double)(date_days(it->date_end) - lo) / span;
-				buf_puts(b, "\\draw[briefLink, line width=3pt] (");
-				S_num(b, x);
-				buf_puts(b, ",0) -- (");
-				S_num(b, xe);
-				buf_puts(b, ",0);\n");
-			}
-			buf_puts(b, "\\draw[gray, line width=0.3pt] (");
-			S_num(b, x);
-			buf_printf(b, ",0) -- (");
-			S_num(b, x);
-			buf_printf(b, ",%d);\n", lane);
+			double top = axis_y + 5 + a->lane * lane_h; /* the leader's end, the label's foot */
+			if (a->end > a->day)
+				S_draw_line(b, "briefLink, line width=3pt", a->x, axis_y, a->xe, axis_y);
+			S_draw_line(b, "gray, line width=0.3pt", a->x, axis_y, a->x, top + k->leading - 2);
 			int deadline = strcmp(cls, "deadline") == 0, pending = strcmp(cls, "pending") == 0;
 			buf_puts(b, deadline || pending ? "\\filldraw[fill=" : "\\fill[");
 			buf_puts(b, deadline ? "briefDeadline, draw=briefDeadline" : pending ? "white, draw=briefDeadline"
 				: "briefLink");
 			buf_puts(b, "] (");
-			S_num(b, x);
+			S_num(b, a->x);
+			buf_putc(b, ',');
+			S_num(b, axis_y);
 			if (deadline || pending)
-				buf_puts(b, ",0) +(0,3pt) -- +(3pt,0) -- +(0,-3pt) -- +(-3pt,0) -- cycle;\n");
+				buf_puts(b, ") +(0,3pt) -- +(3pt,0) -- +(0,-3pt) -- +(-3pt,0) -- cycle;\n");
 			else if (strcmp(cls, "signing") == 0)
-				buf_puts(b, ",0) circle (2.5pt);\n");
+				buf_puts(b, ") circle (2.5pt);\n");
 			else
-				buf_puts(b, ",0) +(-2pt,-2pt) rectangle +(2pt,2pt);\n");
-			/* the label reads away from the nearer edge */
-			buf_printf(b, "\\node[anchor=%s, inner sep=1pt] at (", x > 0.5 ? "south east" : "south west");
-			S_num(b, x);
-			buf_printf(b, ",%d) {", lane);
+				buf_puts(b, ") +(-2pt,-2pt) rectangle +(2pt,2pt);\n");
+			/* the label: its left edge where the layout put it (its right edge, when it
+			 * ends beside its leader, so that TeX's own widths change nothing there) */
+			int ends = a->lx + a->lw <= a->x;
+			buf_printf(b, "\\node[anchor=base %s, inner sep=0] at (", ends ? "east" : "west");
+			S_num(b, ends ? a->lx + a->lw : a->lx);
+			buf_putc(b, ',');
+			S_num(b, top + 2);
+			buf_puts(b, ") {");
 			char when[64];
 			date_format(it->date, when, sizeof when);
-			buf_puts(b, "\\textbf{");
 			tex_esc_text(b, when, 0);
-			buf_puts(b, "}\\enspace ");
+			buf_puts(b, "\\hspace{");
+			S_num(b, gap);
+			buf_puts(b, "pt}");
 			for (const struct doc_node *c = it->first; c; c = c->next)
 				S_inline(t, c, 0);
 			buf_puts(b, "};\n");
 		}
 		buf_puts(b, "\\end{tikzpicture}\\par\\medskip\n\n");
 	}
+	if (t->multicols)
+		S_span_end(t);
+	free(at);
+	free(items);
 }
 
 static int S_all_items(const struct doc_node *n)
@@ -1396,10 +1456,11 @@ static void S_preamble(struct buf *p, struct S_tex *t)
 	}
 }
 
-int tex_render(const struct doc *doc, const struct style *s, struct diags *d, char **out, size_t *len)
+int tex_render(const struct doc *doc, const struct style *s, struct fonts *f, struct diags *d,
+	char **out, size_t *len)
 {
 	(void)d; /* nothing here can fail on an input: every string is escaped */
-	struct S_tex t = {.doc = doc, .s = s};
+	struct S_tex t = {.doc = doc, .s = s, .f = f};
 	struct vec targets = {0};
 	S_collect_targets(doc->root, &targets);
 	if (targets.n > 1) /* qsort's array may not be NULL, even when empty */

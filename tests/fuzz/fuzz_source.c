@@ -128,7 +128,7 @@ static void S_report(const struct model *m, struct style *s, struct fonts *f, in
 	}
 	pdf_free(po);
 	char *tex = NULL;
-	if (tex_render(doc, s, d, &tex, &len) == 0)
+	if (tex_render(doc, s, f, d, &tex, &len) == 0)
 		free(tex);
 	lay_free(l);
 	doc_free(doc);

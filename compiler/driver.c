@@ -520,7 +520,7 @@ static void S_worker(struct S_loaded *ld, const struct drv_options *o, struct S_
 			sched_setaffinity(0, sizeof *roam, roam);
 		first = 0;
 		S_run_held(ld, o, jobs, job, &held, S_send, &to);
-		if (held.files.n >= S_HELD_FILES)
+		if (held.files.n + 2 > S_HELD_FILES) /* (a job writes two at most) */
 			S_release(&held, S_send, &to);
 	}
 	S_release(&held, S_send, &to);
@@ -670,7 +670,7 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 		for (int i = 0; i < n; i++) {
 			if (jobs[i].later) {
 				S_run_held(ld, o, jobs, i, &held, S_print, &pr);
-				if (held.files.n >= S_HELD_FILES)
+				if (held.files.n + 2 > S_HELD_FILES) /* (a job writes two at most) */
 					S_release(&held, S_print, &pr);
 				continue;
 			}
@@ -738,7 +738,7 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 	struct S_held held = {.quiet = o->quiet};
 	while ((job = S_take(q, order, n)) >= 0) {
 		S_run_held(ld, o, jobs, job, &held, S_pool_result, &p);
-		if (held.files.n >= S_HELD_FILES)
+		if (held.files.n + 2 > S_HELD_FILES) /* (a job writes two at most) */
 			S_release(&held, S_pool_result, &p);
 		int got;
 		do /* (what is waiting in the pipes, so that no worker waits to send) */

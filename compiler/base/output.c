@@ -198,7 +198,7 @@ static int S_open_later(const char *path, char **tmp)
 	size_t n = strlen(path);
 	*tmp = xmalloc(n + 16);
 	snprintf(*tmp, n + 16, "%s.XXXXXX", path);
-	fd = mkstemp(*tmp);
+	fd = mkostemp(*tmp, O_CLOEXEC); /* (it stays open while the batch goes on) */
 	if (fd < 0) {
 		int e = errno;
 		free(*tmp);

@@ -29,14 +29,16 @@ int out_write_atomic_with(const char *path, out_writer write, void *ctx, enum ou
  * first sync then commits the file system's journal for all of them, where a sync before
  * every rename made the processes of a batch wait for the disk, and for each other, report
  * after report. Until named, a file is nobody's to see, and a process that dies leaves
- * nothing of it (the kernel frees an unnamed file). */
+ * nothing of it (the kernel frees an unnamed file; where the file system makes none, the
+ * named temporary that stands in is visible until then, and left behind by a process
+ * killed before). */
 struct out_later {
 	struct out_later_file *v;
 	int n, cap;
 };
 /* Writes the bytes (those of write when not NULL, else data) meant for path into a file of
- * its directory that has no name yet (a hidden temporary where the file system cannot make
- * unnamed files), starts their write-back, and keeps the file in l under tag (the caller's
+ * its directory that has no name yet (a <path>.XXXXXX temporary where the file system cannot
+ * make unnamed files), starts their write-back, and keeps the file in l under tag (the caller's
  * number for it). 0, or -1 with a message in err and nothing kept. */
 int out_write_later(struct out_later *l, int tag, const char *path, out_writer write, void *ctx,
 	const void *data, size_t len, char *err, size_t errsize);

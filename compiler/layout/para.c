@@ -460,8 +460,8 @@ void lay_para_build(struct lay_ctx *st, struct lay_para *p, const struct doc_nod
 	if (label != NULL) {
 		S_add_text(st, p, &ink, label);
 		S_close_word(st, p, &ink);
-		/* a fixed gap that is no break */
-		S_item(p, (struct lb_item){.type = LB_PENALTY, .penalty = LB_INF}, 0, 0);
+		/* a fixed gap that is no break, ever (2 LB_INF: not a tie, which may) */
+		S_item(p, (struct lb_item){.type = LB_PENALTY, .penalty = 2 * LB_INF}, 0, 0);
 		S_item(p, (struct lb_item){.type = LB_GLUE, .width = b->size * 0.6}, 0, 0);
 	}
 	S_inlines(st, p, n, ink);
@@ -632,7 +632,7 @@ static int S_split_wide(struct lay_ctx *st, struct lay_para *p, double width)
 	 * is no news in a narrow table cell, so only words broken inside are reported. */
 	int ties = 0;
 	for (int i = 0; i + 1 < q.nitems; i++)
-		if (q.items[i].type == LB_PENALTY && q.items[i].penalty >= LB_INF &&
+		if (q.items[i].type == LB_PENALTY && q.items[i].penalty == LB_INF &&
 			q.items[i + 1].type == LB_GLUE && q.items[i + 1].stretch < 1e5) {
 			q.items[i].penalty = 3000;
 			ties++;
@@ -665,7 +665,7 @@ static int *S_ties(const struct lay_para *p, int *n)
 	*n = 0;
 	for (int i = 0; i + 1 < p->nitems; i++) {
 		const struct lb_item *it = &p->items[i];
-		if (it->type == LB_PENALTY && it->penalty >= LB_INF && it->width == 0 &&
+		if (it->type == LB_PENALTY && it->penalty == LB_INF && it->width == 0 &&
 			p->items[i + 1].type == LB_GLUE && p->items[i + 1].stretch < 1e5) {
 			if (*n % 16 == 0)
 				at = xrealloc(at, (size_t)(*n + 16) * sizeof *at);
@@ -724,9 +724,6 @@ void lay_para_break(struct lay_ctx *st, struct lay_para *p, const struct style_b
 			if (soft.emergency == 0 && soft.overfull == 0) {
 				lb_result_free(res);
 				*res = soft;
-				for (int i = 0; i + 1 < res->nlines; i++)
-					st->L->stats.ties_broken += p->items[res->lines[i].end].type == LB_PENALTY &&
-						p->items[res->lines[i].end].penalty >= LB_INF;
 			} else {
 				lb_result_free(&soft);
 			}
@@ -743,9 +740,15 @@ void lay_para_break(struct lay_ctx *st, struct lay_para *p, const struct style_b
 	}
 	st->L->stats.lines += res->nlines;
 	for (int i = 0; i + 1 < res->nlines; i++) {
-		const struct lb_item *e = &p->items[res->lines[i].end];
+		int k = res->lines[i].end;
+		const struct lb_item *e = &p->items[k];
 		if (e->type == LB_PENALTY && e->flagged && e->width > 0)
 			st->L->stats.hyphenated++;
+		/* a break at a tie (here, or made breakable by S_split_wide): a penalty that is no
+		 * hyphen, before a word space */
+		else if (e->type == LB_PENALTY && !e->flagged && e->penalty > 0 && k + 1 < p->nitems &&
+			p->items[k + 1].type == LB_GLUE && p->items[k + 1].stretch < 1e5)
+			st->L->stats.ties_broken++;
 	}
 	st->L->stats.emergency += res->emergency;
 	for (int i = 0; i < res->nlines; i++) {

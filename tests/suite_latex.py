@@ -271,6 +271,37 @@ def latex_briefing_lualatex(ctx):
 
 
 @test
+def latex_timeline_long_label(ctx):
+    """A timeline label wider than the axis (the minimal dossier's first event, its title
+    made 60 words long) is wrapped, in the PDF and in the .tex compiled by XeLaTeX: no word
+    of either leaves the text block (that of the shipped briefing's libharu PDF, in the same
+    style)."""
+    d = ctx.tmp("latex-long-label")
+    os.makedirs(d)
+    title = "First exchange" + "".join(" prisoners," if i % 7 == 6 else " exchange" for i in range(60))
+    src = os.path.join(d, "long.xml")
+    with open(MINIMAL, encoding="utf-8") as f:
+        text = f.read()
+    check("<title>First exchange</title>" in text, "the minimal dossier changed")
+    with open(src, "w", encoding="utf-8") as f:
+        f.write(text.replace("<title>First exchange</title>", f"<title>{title}</title>"))
+    ref = os.path.join(d, "ref")
+    run([ctx.briefc, "build", SOURCE, "--out", ref])
+    edges = word_boxes(os.path.join(ref, "nagorno-karabakh-2020.pdf"))
+    left, right = min(b[0] for b in edges), max(b[2] for b in edges)
+    r = run([ctx.briefc, "build", src, "--out", d, "--format", "pdf,tex"], text=True)
+    check(r.returncode == 0, r.stderr)
+    log, pdf, _ = compile_tex("xelatex", os.path.join(d, "long.tex"), os.path.join(d, "tex"))
+    check_log("xelatex", log)
+    for name, path in (("the PDF", os.path.join(d, "long.pdf")), ("the .tex", pdf)):
+        boxes = word_boxes(path)
+        check(sum(w == "exchange" for _, _, _, w in boxes) >= 40, f"{name}: the long label is not there")
+        out = [b for b in boxes if b[0] < left - 2 or b[2] > right + 2]
+        check(not out, f"{name}: {len(out)} words past the text block ({left:.1f}..{right:.1f}): "
+              f"{[(w, round(x0), round(x1)) for x0, _, x1, w in out[:4]]}")
+
+
+@test
 def latex_briefing_same_words(ctx):
     """The LaTeX PDFs hold the words of the libharu PDF in the same order (running heads,
     page numbers, hyphenation and where footnotes fall aside)."""

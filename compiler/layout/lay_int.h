@@ -84,6 +84,7 @@ struct lay_fig {
 	int nboxes, cap;
 	struct {
 		struct lay_para *p;
+		int from, to;     /* the items of p on this line of the label */
 		double x, y, width, lead;
 		const char *link; /* internal anchor the label links to, or NULL */
 	} *labels;

@@ -431,6 +431,7 @@ struct S_tl {
 	struct tl_item at;
 	const struct doc_node *n;
 	struct lay_para *label;
+	struct lb_result wrap; /* its lines, when it is wider than the axis (at.lines > 1) */
 };
 
 static struct lay_box *S_fig_box(struct lay_fig *g, enum lay_kind kind)
@@ -480,10 +481,14 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 		date_format(c->date, when, sizeof when);
 		it[k].label = S_owned_para(st);
 		lay_para_build(st, it[k].label, c, b, arena_strdup(&st->L->arena, when));
-		double mn;
+		double mn, wrap = st->col_w - 12 - 3; /* (the axis, less the gap to the leader) */
 		lay_para_measure(it[k].label, &it[k].at.lw, &mn);
-		if (it[k].at.lw > st->col_w * 0.9)
-			it[k].at.lw = st->col_w * 0.9;
+		if (it[k].at.lw > wrap) {
+			/* wider than the axis: in lines of its width, alone on its row */
+			lay_para_break(st, it[k].label, b, wrap, 0, &it[k].wrap, c->line);
+			it[k].at.lines = it[k].wrap.nlines;
+			it[k].at.lw = wrap;
+		}
 		k++;
 	}
 	/* by date, keeping the source's order for equal dates */
@@ -517,17 +522,24 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 		/* labels, lane 0 nearest the axis, with leaders down to their markers */
 		for (int i = from; i < to; i++) {
 			double top = axis_y - 5 - (it[i].at.lane + 1) * lane_h;
-			if (g->nlabels == g->lcap) {
-				g->lcap = g->lcap ? g->lcap * 2 : 16;
-				g->labels = xrealloc(g->labels, (size_t)g->lcap * sizeof *g->labels);
+			int nl = it[i].at.lines > 1 ? it[i].at.lines : 1, first = 0;
+			for (int j = 0; j < nl; j++) { /* (the first line highest, the last at the lane) */
+				if (g->nlabels == g->lcap) {
+					g->lcap = g->lcap ? g->lcap * 2 : 16;
+					g->labels = xrealloc(g->labels, (size_t)g->lcap * sizeof *g->labels);
+				}
+				int last = nl > 1 ? it[i].wrap.lines[j].end : it[i].label->nitems - 1;
+				g->labels[g->nlabels].p = it[i].label;
+				g->labels[g->nlabels].from = first;
+				g->labels[g->nlabels].to = last;
+				g->labels[g->nlabels].x = it[i].at.lx;
+				g->labels[g->nlabels].y = top - (nl - 1 - j) * lane_h;
+				g->labels[g->nlabels].width = it[i].at.lw;
+				g->labels[g->nlabels].lead = b->leading;
+				g->labels[g->nlabels].link = it[i].n->target;
+				g->nlabels++;
+				first = last + 1;
 			}
-			g->labels[g->nlabels].p = it[i].label;
-			g->labels[g->nlabels].x = it[i].at.lx;
-			g->labels[g->nlabels].y = top;
-			g->labels[g->nlabels].width = it[i].at.lw;
-			g->labels[g->nlabels].lead = b->leading;
-			g->labels[g->nlabels].link = it[i].n->target;
-			g->nlabels++;
 			struct lay_box *l = S_fig_box(g, LAY_RULE);
 			l->x = it[i].at.x;
 			l->y = axis_y;
@@ -588,6 +600,8 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 		from = to;
 	}
 	free(at);
+	for (int i = 0; i < n; i++)
+		lb_result_free(&it[i].wrap);
 	free(it);
 	st->pending_space = 6;
 }

@@ -267,8 +267,8 @@ static void S_place(struct lay_ctx *st, struct lay_vitem *it)
 			st->y = top + g->labels[i].y;
 			struct lay_para *p = g->labels[i].p;
 			double x = st->col_x + g->labels[i].x;
-			double end = lay_para_emit(st, p, 0, p->nitems - 1, 0, x, g->labels[i].width,
-				ALIGN_LEFT, g->labels[i].lead, 0);
+			double end = lay_para_emit(st, p, g->labels[i].from, g->labels[i].to, 0, x,
+				g->labels[i].width, ALIGN_LEFT, g->labels[i].lead, 0);
 			if (g->labels[i].link != NULL) {
 				struct lay_box *ln = lay_box_new(st, fr->page, LAY_LINK);
 				ln->x = x;

@@ -16,6 +16,11 @@ static int S_under(const struct tl_item *i, const struct tl_item *k)
  * labels are placed once all the markers under them are. Two labels each over the other's
  * marker cannot both be above, and a label with room on neither side of its marker cannot
  * stand beside it: such items are not for one row. */
+static int S_lines(const struct tl_item *it)
+{
+	return it->lines > 1 ? it->lines : 1;
+}
+
 static int S_place(struct tl_item *it, int n, double x0, double x1, long lo, long hi)
 {
 	double span = hi > lo ? (double)(hi - lo) : 1.0;
@@ -57,17 +62,18 @@ static int S_place(struct tl_item *it, int n, double x0, double x1, long lo, lon
 		for (int moved = 1; moved;) {
 			moved = 0;
 			for (int k = 0; k < n; k++)
-				if (k != next && it[k].lane == lane && it[k].lx < t->lx + t->lw + 6 &&
+				if (k != next && it[k].lane >= 0 && it[k].lane < lane + S_lines(t) &&
+					lane < it[k].lane + S_lines(&it[k]) && it[k].lx < t->lx + t->lw + 6 &&
 					t->lx < it[k].lx + it[k].lw + 6) {
-					lane++;
+					lane = it[k].lane + S_lines(&it[k]);
 					moved = 1;
 				}
 		}
-		if (lane >= TL_LANES)
+		if (lane + S_lines(t) > TL_LANES && n > 1)
 			return TL_LANES + 1;
 		t->lane = lane;
-		if (lane + 1 > lanes)
-			lanes = lane + 1;
+		if (lane + S_lines(t) > lanes)
+			lanes = lane + S_lines(t);
 	}
 	return lanes;
 }
@@ -95,8 +101,6 @@ int tl_row(struct tl_item *it, int n, double x0, double x1, long axis_end, long 
 		to = t;
 	}
 	S_span(it, to, to == n, axis_end, lo, hi);
-	*lanes = S_place(it, to, x0, x1, *lo, *hi);
-	if (*lanes > TL_LANES) /* (one item alone: its label as low as it goes) */
-		*lanes = 1;
+	*lanes = S_place(it, to, x0, x1, *lo, *hi); /* (one item: its lines, however many) */
 	return to;
 }

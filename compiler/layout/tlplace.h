@@ -9,13 +9,15 @@
 struct tl_item {
 	long day, end;   /* days (date_days); end: last day of a range, else day */
 	double lw;       /* the label's width */
+	int lines;       /* its lines (0 or 1: one; a label wider than the axis is wrapped) */
 	double x, xe;    /* the marker, and the range's end */
 	double lx;       /* the label's left edge */
 	int lane;        /* 0: nearest the axis */
 };
 
 /* Lays out the first items of it[0..n) (by date) that fit on one row of an axis from x0 to
- * x1, their labels in at most TL_LANES lanes: each label starts just right of its marker (or
+ * x1, their labels in at most TL_LANES lanes (a label of several lines takes as many lanes,
+ * lane the lowest): each label starts just right of its marker (or
  * ends just left of it when it would run past the axis), so that its leader runs beside it,
  * and sits above every marker under it, so that no leader crosses its words. axis_end (0:
  * none) stretches the last row to that day. Returns how many items the row holds (at least

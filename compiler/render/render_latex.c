@@ -374,7 +374,10 @@ static void S_heading(struct S_tex *t, const struct doc_node *h, int level, cons
 	if (lv > t->maxlevel)
 		t->maxlevel = lv;
 	const char *cls = h->cls ? h->cls : lv == 1 ? "h1" : lv == 2 ? "h2" : "h3";
-	int span = t->multicols && S_spans(t, cls);
+	/* (a heading before a timeline, which spans the columns, spans with it: the columns
+	 * begin again after the timeline, not between the two) */
+	int before_timeline = h->next != NULL && h->next->type == DOC_TIMELINE;
+	int span = t->multicols && (S_spans(t, cls) || before_timeline);
 	if (span)
 		S_span_begin(t);
 	buf_printf(b, "\\%s*{", cmd[lv - 1]);
@@ -413,7 +416,7 @@ static void S_heading(struct S_tex *t, const struct doc_node *h, int level, cons
 	}
 	buf_putc(b, '\n');
 	buf_free(&plain);
-	if (span)
+	if (span && !before_timeline)
 		S_span_end(t);
 }
 
@@ -431,10 +434,56 @@ static int S_all_inline(const struct doc_node *n)
  * measured as the PDF's are, in the same font, so that the .tex places them as it does). */
 static double S_text_width(struct fonts *f, int face, double size, const struct doc_node *n)
 {
-	double w = n->type == DOC_TEXT && n->text ? font_text_width(f, face, size, n->text, strlen(n->text)) : 0;
+	const char *s = n->type == DOC_TEXT ? n->text
+		: n->type == DOC_NOTEREF || n->type == DOC_CITE ? n->label : NULL;
+	double w = s ? font_text_width(f, face, size, s, strlen(s)) : 0;
 	for (const struct doc_node *c = n->first; c; c = c->next)
 		w += S_text_width(f, face, size, c);
 	return w;
+}
+
+/* Adds the words of a subtree's text to words (each malloc'd; spaces split them). */
+static void S_words(const struct doc_node *n, struct vec *words)
+{
+	const char *s = n->type == DOC_TEXT ? n->text
+		: n->type == DOC_NOTEREF || n->type == DOC_CITE ? n->label : NULL;
+	for (const char *p = s; p && *p;) {
+		while (*p == ' ')
+			p++;
+		const char *e = p;
+		while (*e && *e != ' ')
+			e++;
+		if (e > p)
+			vec_push(words, xstrndup(p, (size_t)(e - p)));
+		p = e;
+	}
+	for (const struct doc_node *c = n->first; c; c = c->next)
+		S_words(c, words);
+}
+
+/* The lines a label (its date, a gap, its words) takes when its words fill lines of the given
+ * width one after another. */
+static int S_fit_lines(struct fonts *f, int face, double size, const struct doc_node *n,
+	const char *when, double width, double gap)
+{
+	struct vec words = {0};
+	S_words(n, &words);
+	double space = font_text_width(f, face, size, " ", 1);
+	double x = font_text_width(f, face, size, when, strlen(when)) + gap - space;
+	int lines = 1;
+	for (size_t i = 0; i < words.n; i++) {
+		const char *w = words.v[i];
+		double ww = font_text_width(f, face, size, w, strlen(w));
+		if (x + space + ww > width && x > 0) {
+			lines++;
+			x = ww;
+		} else {
+			x += space + ww;
+		}
+		free(words.v[i]);
+	}
+	vec_free(&words);
+	return lines;
 }
 
 /* \draw[how] (x0,y0) -- (x1,y1); */
@@ -479,8 +528,10 @@ static void S_timeline(struct S_tex *t, const struct doc_node *n)
 		}
 	t->tikz = 1;
 	t->rule = 1;
-	struct S_class *font = S_use(t, "timeline", 0);
+	char font[sizeof t->cls->name]; /* (a copy: the labels may add classes, moving t->cls) */
+	memcpy(font, S_use(t, "timeline", 0)->name, sizeof font);
 	double width = s->page_w - s->margin_inner - s->margin_outer, x0 = 6, x1 = width - 6;
+	double wrap = x1 - x0 - 3; /* (the axis, less the gap to the leader) */
 	double lane_h = k->leading + 2, tick_size = k->size * 0.9, gap = k->size * 0.6;
 	int face = t->f ? font_face(t->f, k->font, k->bold, k->italic) : -1;
 	struct tl_item *at = xcalloc((size_t)count, sizeof *at);
@@ -493,8 +544,12 @@ static void S_timeline(struct S_tex *t, const struct doc_node *n)
 		/* (without fonts, as wide as the text block: a row an item) */
 		at[i].lw = face < 0 ? width : font_text_width(t->f, face, k->size, when, strlen(when)) +
 			gap + S_text_width(t->f, face, k->size, it);
-		if (at[i].lw > width * 0.9)
-			at[i].lw = width * 0.9;
+		if (at[i].lw > wrap) {
+			/* wider than the axis: TeX wraps it to the axis's width, alone on its row; its
+			 * lines counted here as a first fit of its words would make them */
+			at[i].lines = face < 0 ? 1 : S_fit_lines(t->f, face, k->size, it, when, wrap, gap);
+			at[i].lw = wrap;
+		}
 	}
 	long axis_end = n->date_end ? date_days(n->date_end) : 0;
 	if (t->multicols)
@@ -505,7 +560,7 @@ static void S_timeline(struct S_tex *t, const struct doc_node *n)
 		to = from + tl_row(at + from, count - from, x0, x1, axis_end, &lo, &hi, &lanes);
 		double axis_y = 4 + tick_size * 1.4;
 		buf_printf(b, "\\par\\noindent\\begin{tikzpicture}[x=1pt, y=1pt, font=\\brief%sFont]\n",
-			font->name);
+			font);
 		/* (the picture is the text block's width and its lanes' height, whatever it draws) */
 		buf_puts(b, "\\path (0,0) rectangle (");
 		S_num(b, width);
@@ -529,7 +584,7 @@ static void S_timeline(struct S_tex *t, const struct doc_node *n)
 			double w = face < 0 ? 8 * tick_size : font_text_width(t->f, face, tick_size, lab, strlen(lab));
 			if (x - w / 2 > last_end + 4 && x - w / 2 >= 0 && x + w / 2 <= width) {
 				buf_printf(b, " node[below=6pt, inner sep=0, text=gray, font=\\brief%sFont\\fontsize{",
-					font->name);
+					font);
 				S_num(b, tick_size);
 				buf_puts(b, "}{");
 				S_num(b, tick_size * 1.2);
@@ -562,12 +617,22 @@ static void S_timeline(struct S_tex *t, const struct doc_node *n)
 			else
 				buf_puts(b, ") +(-2pt,-2pt) rectangle +(2pt,2pt);\n");
 			/* the label: its left edge where the layout put it (its right edge, when it
-			 * ends beside its leader, so that TeX's own widths change nothing there) */
+			 * ends beside its leader, so that TeX's own widths change nothing there); a
+			 * label of several lines stands on its lowest lane */
 			int ends = a->lx + a->lw <= a->x;
-			buf_printf(b, "\\node[anchor=base %s, inner sep=0] at (", ends ? "east" : "west");
-			S_num(b, ends ? a->lx + a->lw : a->lx);
-			buf_putc(b, ',');
-			S_num(b, top + 2);
+			if (a->lines > 1) {
+				buf_puts(b, "\\node[anchor=south west, inner sep=0, align=left, text width=");
+				S_num(b, a->lw);
+				buf_puts(b, "pt] at (");
+				S_num(b, a->lx);
+				buf_putc(b, ',');
+				S_num(b, top);
+			} else {
+				buf_printf(b, "\\node[anchor=base %s, inner sep=0] at (", ends ? "east" : "west");
+				S_num(b, ends ? a->lx + a->lw : a->lx);
+				buf_putc(b, ',');
+				S_num(b, top + 2);
+			}
 			buf_puts(b, ") {");
 			char when[64];
 			date_format(it->date, when, sizeof when);

@@ -10,6 +10,7 @@
 
 #include <hpdf.h>
 
+#include "base/output.h"
 #include "base/util.h"
 #include "layout/font.h"
 #include "layout/hyphen.h"
@@ -371,27 +372,31 @@ static void test_layout_geometry(void)
 	S_laid_free(&x);
 }
 
-/* The shipped source's timeline: no leader (a thin vertical rule from a marker up to its
- * label) runs through the words of any label. */
-static void test_timeline_leaders_clear(void)
+/* The timeline's words (7pt text, not the markers) that a leader (a thin vertical rule from
+ * a marker up to its label) runs through; *leaders and *words count what was met, *past the
+ * words beyond right (the text block's right edge). */
+static int S_leader_crossings(const struct layout *l, double right, int *leaders, int *words,
+	int *past)
 {
-	struct S_laid x;
-	const struct layout *l = S_lay_source("sources/nagorno-karabakh-2020.xml", &x);
-	int leaders = 0, words = 0, crossings = 0;
+	int crossings = 0;
+	*leaders = *words = *past = 0;
 	for (int p = 0; l != NULL && p < l->npages; p++) {
 		const struct lay_page *pg = &l->pages[p];
-		for (int i = 0; i < pg->nboxes; i++) {
-			const struct lay_box *r = &pg->boxes[i];
-			if (r->kind != LAY_RULE || r->w != 0 || r->h <= 0 || r->size > 0.35)
-				continue;
-			leaders++;
-			for (int k = 0; k < pg->nboxes; k++) {
-				const struct lay_box *t = &pg->boxes[k];
-				if (t->kind != LAY_TEXT || t->size != 7 || strcmp(t->text, "\u25A0") == 0 ||
-					strcmp(t->text, "\u25CF") == 0 || strcmp(t->text, "\u25C6") == 0 ||
-					strcmp(t->text, "\u25C7") == 0)
-					continue; /* (labels are set at 7pt; the markers too, where leaders start) */
-				words++;
+		for (int i = 0; i < pg->nboxes; i++)
+			*leaders += pg->boxes[i].kind == LAY_RULE && pg->boxes[i].w == 0 &&
+				pg->boxes[i].h > 0 && pg->boxes[i].size <= 0.35;
+		for (int k = 0; k < pg->nboxes; k++) {
+			const struct lay_box *t = &pg->boxes[k];
+			if (t->kind != LAY_TEXT || t->size != 7 || strcmp(t->text, "\u25A0") == 0 ||
+				strcmp(t->text, "\u25CF") == 0 || strcmp(t->text, "\u25C6") == 0 ||
+				strcmp(t->text, "\u25C7") == 0)
+				continue; /* (labels are set at 7pt; the markers too, where leaders start) */
+			(*words)++;
+			*past += t->x + t->w > right + 0.01;
+			for (int i = 0; i < pg->nboxes; i++) {
+				const struct lay_box *r = &pg->boxes[i];
+				if (r->kind != LAY_RULE || r->w != 0 || r->h <= 0 || r->size > 0.35)
+					continue;
 				/* the words' ink: from the baseline down 2pt, up the size */
 				if (r->x > t->x + 0.5 && r->x < t->x + t->w - 0.5 && r->y < t->y + 7 &&
 					r->y + r->h > t->y - 2) {
@@ -402,10 +407,61 @@ static void test_timeline_leaders_clear(void)
 			}
 		}
 	}
-	CHECK_MSG(leaders >= 30 && words > 30 * leaders, "%d leaders, %d label words met", leaders,
-		words);
-	CHECK_MSG(crossings == 0, "%d words crossed by leaders", crossings);
+	return crossings;
+}
+
+/* The shipped source's timeline: no leader runs through the words of any label. */
+static void test_timeline_leaders_clear(void)
+{
+	struct S_laid x;
+	const struct layout *l = S_lay_source("sources/nagorno-karabakh-2020.xml", &x);
+	int leaders, words, past;
+	int crossings = S_leader_crossings(l, x.s ? x.s->page_w - x.s->margin_outer : 0, &leaders,
+		&words, &past);
+	CHECK_MSG(leaders >= 30 && words > 300, "%d leaders, %d label words", leaders, words);
+	CHECK_MSG(crossings == 0 && past == 0, "%d words crossed by leaders, %d past the margin",
+		crossings, past);
 	S_laid_free(&x);
+}
+
+/* A label wider than the axis is wrapped in lines of its width, alone on its row: none of
+ * its words past the margin or crossed by a leader (the minimal dossier, its first event's
+ * title made 60 words long). */
+static void test_timeline_long_label(void)
+{
+	size_t n = 0;
+	char *src = file_slurp("tests/golden/minimal.xml", &n);
+	CHECK(src != NULL);
+	if (src == NULL)
+		return;
+	struct buf b = {0};
+	const char *at = strstr(src, "<title>First exchange</title>");
+	CHECK(at != NULL);
+	if (at != NULL) {
+		buf_put(&b, src, (size_t)(at - src));
+		buf_puts(&b, "<title>First exchange");
+		for (int i = 0; i < 60; i++)
+			buf_puts(&b, i % 7 == 6 ? " prisoners," : " exchange");
+		buf_puts(&b, "</title>");
+		buf_puts(&b, at + strlen("<title>First exchange</title>"));
+	}
+	char path[] = "/tmp/briefc-unit-long-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0 && b.data != NULL && out_write_fd(fd, b.data, b.len) == 0);
+	if (fd >= 0)
+		close(fd);
+	struct S_laid x;
+	const struct layout *l = S_lay_source(path, &x);
+	int leaders, words, past;
+	int crossings = S_leader_crossings(l, x.s ? x.s->page_w - x.s->margin_outer : 0, &leaders,
+		&words, &past);
+	CHECK_MSG(words > 60 && leaders >= 3, "%d label words, %d leaders", words, leaders);
+	CHECK_MSG(crossings == 0 && past == 0, "%d words crossed by leaders, %d past the margin",
+		crossings, past);
+	S_laid_free(&x);
+	unlink(path);
+	buf_free(&b);
+	free(src);
 }
 
 /* ---- hyphenation, kerning and the paragraph engine on constructed paragraphs ---- */
@@ -1047,6 +1103,7 @@ const struct unit_test layout_tests[] = {
 	{"explicit_and_soft_hyphens", test_explicit_and_soft_hyphens},
 	{"no_break_space", test_no_break_space},
 	{"timeline_leaders_clear", test_timeline_leaders_clear},
+	{"timeline_long_label", test_timeline_long_label},
 	{"tie_breaks_before_gaps", test_tie_breaks_before_gaps},
 	{"long_word_breaks_inside", test_long_word_breaks_inside},
 	{"missing_glyph_warning", test_missing_glyph_warning},

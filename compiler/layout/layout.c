@@ -429,10 +429,19 @@ static void S_toc_fill(struct lay_ctx *st)
 /* An item of the timeline: its place (tlplace.c) and what it shows. */
 struct S_tl {
 	struct tl_item at;
+	int order;               /* its place in the source, which orders equal dates */
 	const struct doc_node *n;
 	struct lay_para *label;
 	struct lb_result wrap; /* its lines, when it is wider than the axis (at.lines > 1) */
 };
+
+static int S_cmp_tl(const void *a, const void *b)
+{
+	const struct S_tl *x = a, *y = b;
+	if (x->at.day != y->at.day)
+		return x->at.day < y->at.day ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
 
 static struct lay_box *S_fig_box(struct lay_fig *g, enum lay_kind kind)
 {
@@ -475,6 +484,7 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 		if (c->type != DOC_ITEM || c->date == NULL)
 			continue;
 		it[k].n = c;
+		it[k].order = k;
 		it[k].at.day = date_days(c->date);
 		it[k].at.end = c->date_end ? date_days(c->date_end) : it[k].at.day;
 		char when[64];
@@ -492,12 +502,7 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 		k++;
 	}
 	/* by date, keeping the source's order for equal dates */
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && it[j - 1].at.day > it[j].at.day; j--) {
-			struct S_tl t = it[j];
-			it[j] = it[j - 1];
-			it[j - 1] = t;
-		}
+	qsort(it, (size_t)n, sizeof *it, S_cmp_tl);
 	long axis_end = tl->date_end ? date_days(tl->date_end) : 0;
 	double x0 = 6, x1 = st->col_w - 6;
 	double lane_h = b->leading + 2, tick_size = b->size * 0.9;

@@ -448,6 +448,7 @@ static void S_read_aftermath(struct S_build *b, xmlNodePtr sec)
 				continue;
 			struct model_event *v = &t->events[t->nevents++];
 			v->id = S_attr(b, e, "id");
+			v->thread = t;
 			v->line = S_line(e);
 			v->when = S_when(b, e);
 			v->topics = S_ids(b, S_attr(b, e, "topics"));
@@ -748,6 +749,26 @@ const struct model_term *model_term(const struct model *m, const char *id)
 const struct model_reference *model_reference(const struct model *m, const char *id)
 {
 	return S_find_kind(m, id, "reference");
+}
+
+const struct model_reaction *model_reaction(const struct model *m, const char *id)
+{
+	return S_find_kind(m, id, "reaction");
+}
+
+const struct model_statement *model_statement(const struct model *m, const char *id)
+{
+	return S_find_kind(m, id, "statement");
+}
+
+const struct model_thread *model_thread(const struct model *m, const char *id)
+{
+	return S_find_kind(m, id, "thread");
+}
+
+const struct model_event *model_event(const struct model *m, const char *id)
+{
+	return S_find_kind(m, id, "event");
 }
 
 const char *model_kind_of(const struct model *m, const char *id)

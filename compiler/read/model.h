@@ -84,6 +84,7 @@ struct model_figure {
 
 struct model_event {
 	const char *id;
+	const struct model_thread *thread; /* the thread that holds it */
 	struct model_when when;
 	struct model_ids topics, actors, terms;
 	const char *place;
@@ -174,6 +175,10 @@ const struct model_actor *model_actor(const struct model *m, const char *id);
 const struct model_topic *model_topic(const struct model *m, const char *id);
 const struct model_term *model_term(const struct model *m, const char *id);
 const struct model_reference *model_reference(const struct model *m, const char *id);
+const struct model_reaction *model_reaction(const struct model *m, const char *id);
+const struct model_statement *model_statement(const struct model *m, const char *id);
+const struct model_thread *model_thread(const struct model *m, const char *id);
+const struct model_event *model_event(const struct model *m, const char *id);
 /* What kind of thing an identifier names ("term", "event", ...), or NULL if undeclared. */
 const char *model_kind_of(const struct model *m, const char *id);
 /* The checked image an <image> element names, or NULL. */

@@ -442,6 +442,21 @@ static double S_text_width(struct fonts *f, int face, double size, const struct 
 	return w;
 }
 
+/* A timeline item with its day and its place in the source (which orders equal days). */
+struct S_dated {
+	long day;
+	int order;
+	const struct doc_node *n;
+};
+
+static int S_cmp_dated(const void *a, const void *b)
+{
+	const struct S_dated *x = a, *y = b;
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
 /* Adds the words of a subtree's text to words (each malloc'd; spaces split them). */
 static void S_words(const struct doc_node *n, struct vec *words)
 {
@@ -515,17 +530,18 @@ static void S_timeline(struct S_tex *t, const struct doc_node *n)
 		count += c->type == DOC_ITEM && c->date != NULL;
 	if (count == 0)
 		return;
-	const struct doc_node **items = xmalloc((size_t)count * sizeof *items);
+	struct S_dated *sorted = xmalloc((size_t)count * sizeof *sorted);
 	count = 0;
 	for (const struct doc_node *c = n->first; c; c = c->next)
-		if (c->type == DOC_ITEM && c->date)
-			items[count++] = c;
-	for (int i = 1; i < count; i++) /* by date, stable */
-		for (int j = i; j > 0 && date_days(items[j - 1]->date) > date_days(items[j]->date); j--) {
-			const struct doc_node *x = items[j];
-			items[j] = items[j - 1];
-			items[j - 1] = x;
+		if (c->type == DOC_ITEM && c->date) {
+			sorted[count] = (struct S_dated){date_days(c->date), count, c};
+			count++;
 		}
+	qsort(sorted, (size_t)count, sizeof *sorted, S_cmp_dated); /* by date, stable */
+	const struct doc_node **items = xmalloc((size_t)count * sizeof *items);
+	for (int i = 0; i < count; i++)
+		items[i] = sorted[i].n;
+	free(sorted);
 	t->tikz = 1;
 	t->rule = 1;
 	char font[sizeof t->cls->name]; /* (a copy: the labels may add classes, moving t->cls) */

@@ -250,23 +250,17 @@ static const char *S_xref_anchor(struct S_xf *x, const char *id)
 		return arena_printf(&x->d->arena, "ref-%s", id);
 	if (strcmp(kind, "agreement") == 0)
 		return id;
-	if (strcmp(kind, "reaction") == 0) {
-		for (int i = 0; i < m->nreactions; i++)
-			if (strcmp(m->reactions[i].id, id) == 0)
-				return S_reaction_in(x, &m->reactions[i]) ? id : NULL;
-	}
-	if (strcmp(kind, "statement") == 0) {
-		for (int i = 0; i < m->nstatements; i++)
-			if (strcmp(m->statements[i].id, id) == 0)
-				return S_statement_in(x, &m->statements[i]) ? id : NULL;
-	}
-	for (int i = 0; i < m->nthreads; i++) {
-		const struct model_thread *t = &m->threads[i];
-		if (strcmp(t->id, id) == 0)
-			return S_thread_in(x, t) ? id : NULL;
-		for (int k = 0; k < t->nevents; k++)
-			if (strcmp(t->events[k].id, id) == 0)
-				return S_event_in(x, t, &t->events[k]) ? id : NULL;
+	/* (looked up by identifier: a scan of the items for each reference made the transform
+	 * quadratic in a long dossier's cross-references) */
+	if (strcmp(kind, "reaction") == 0)
+		return S_reaction_in(x, model_reaction(m, id)) ? id : NULL;
+	if (strcmp(kind, "statement") == 0)
+		return S_statement_in(x, model_statement(m, id)) ? id : NULL;
+	if (strcmp(kind, "thread") == 0)
+		return S_thread_in(x, model_thread(m, id)) ? id : NULL;
+	if (strcmp(kind, "event") == 0) {
+		const struct model_event *e = model_event(m, id);
+		return S_event_in(x, e->thread, e) ? id : NULL;
 	}
 	return NULL; /* topics and the dossier itself have no place to link to */
 }

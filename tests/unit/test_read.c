@@ -99,6 +99,13 @@ static void test_model_contents(void)
 		CHECK(model_reference(m, "r1")->number == 1);
 		CHECK(strcmp(model_kind_of(m, "e1"), "event") == 0);
 		CHECK(model_kind_of(m, "nope") == NULL);
+		/* items found by identifier, and an event's thread */
+		CHECK(model_event(m, "e1") == &m->threads[0].events[0]);
+		CHECK(model_event(m, "e1")->thread == &m->threads[0]);
+		CHECK(model_thread(m, m->threads[0].id) == &m->threads[0]);
+		CHECK(model_reaction(m, m->reactions[0].id) == &m->reactions[0]);
+		CHECK(m->nstatements < 1 || model_statement(m, m->statements[0].id) == &m->statements[0]);
+		CHECK(model_reaction(m, "e1") == NULL && model_event(m, "t-pow") == NULL);
 		CHECK(m->nsignatories == 1 && m->signatories[0] == model_actor(m, "chief"));
 		CHECK(strcmp(m->effective_tz, "+02:00") == 0);
 	}

@@ -298,24 +298,12 @@ static const char *S_xref_text(struct S_xf *x, const char *id)
 		return model_topic(m, id)->label;
 	if (strcmp(kind, "reference") == 0)
 		return arena_printf(&x->d->arena, "[%d]", model_reference(m, id)->number);
-	if (strcmp(kind, "reaction") == 0) {
-		for (int i = 0; i < m->nreactions; i++)
-			if (strcmp(m->reactions[i].id, id) == 0 && m->reactions[i].actor != NULL)
-				return arena_printf(&x->d->arena, "the reaction of %s", m->reactions[i].actor->name);
-	}
-	xmlNodePtr title = NULL;
-	if (strcmp(kind, "thread") == 0 || strcmp(kind, "statement") == 0 || strcmp(kind, "event") == 0) {
-		for (int i = 0; i < m->nthreads && title == NULL; i++) {
-			if (strcmp(m->threads[i].id, id) == 0)
-				title = m->threads[i].title;
-			for (int k = 0; k < m->threads[i].nevents && title == NULL; k++)
-				if (strcmp(m->threads[i].events[k].id, id) == 0)
-					title = m->threads[i].events[k].title;
-		}
-		for (int i = 0; i < m->nstatements && title == NULL; i++)
-			if (strcmp(m->statements[i].id, id) == 0)
-				title = m->statements[i].title;
-	}
+	if (strcmp(kind, "reaction") == 0 && model_reaction(m, id)->actor != NULL)
+		return arena_printf(&x->d->arena, "the reaction of %s", model_reaction(m, id)->actor->name);
+	/* (found by identifier: a scan of the items for each reference was quadratic) */
+	xmlNodePtr title = strcmp(kind, "thread") == 0 ? model_thread(m, id)->title
+		: strcmp(kind, "event") == 0 ? model_event(m, id)->title
+		: strcmp(kind, "statement") == 0 ? model_statement(m, id)->title : NULL;
 	if (title != NULL) {
 		xmlChar *t = xmlNodeGetContent(title);
 		const char *r = arena_printf(&x->d->arena, "\u201C%s\u201D", t ? (const char *)t : "");

@@ -18,6 +18,9 @@ struct lb_params lb_defaults(double width)
 		.short_last_fraction = 0.1,
 		.short_last_demerits = 2000,
 		.ragged_stretch = 0,
+		/* more than any hyphen, less than a line stretched far past the tolerance:
+		 * "14 April | 2021" reads better than a line of gaps */
+		.tie_penalty = 1000,
 	};
 	return p;
 }
@@ -67,16 +70,23 @@ static int S_fitness(double r)
 	return 3;
 }
 
+/* A break's penalty in a pass: a tie's is tie_penalty when ties may break. */
+static double S_penalty(const struct lb_params *p, const struct lb_item *brk, int ties)
+{
+	return brk->tie && ties ? p->tie_penalty : brk->penalty;
+}
+
 /* Demerits of a line: badness plus line penalty, squared, plus the break's penalty. */
-static double S_demerits(const struct lb_params *p, double r, const struct lb_item *brk)
+static double S_demerits(const struct lb_params *p, double r, const struct lb_item *brk,
+	double pen)
 {
 	double d = p->line_penalty + S_badness(r);
 	d *= d;
 	if (brk->type == LB_PENALTY) {
-		if (brk->penalty >= 0)
-			d += brk->penalty * brk->penalty;
-		else if (brk->penalty > -LB_INF)
-			d -= brk->penalty * brk->penalty;
+		if (pen >= 0)
+			d += pen * pen;
+		else if (pen > -LB_INF)
+			d -= pen * pen;
 	}
 	return d;
 }
@@ -97,7 +107,7 @@ static void S_after(const struct lb_item *it, int n, int pos, const double *sw, 
 }
 
 static int S_run(const struct lb_item *it, int n, const struct lb_params *p, double tolerance,
-	int allow_overfull, struct lb_result *res)
+	int allow_overfull, int ties, struct lb_result *res)
 {
 	/* Prefix sums: s?[i] = total of items [0, i) that are glue (or box for width). */
 	double *sw = xmalloc((size_t)(n + 1) * sizeof *sw);
@@ -119,7 +129,8 @@ static int S_run(const struct lb_item *it, int n, const struct lb_params *p, dou
 	for (int b = 0; b < n; b++) {
 		const struct lb_item *brk = &it[b];
 		int legal = 0;
-		if (brk->type == LB_PENALTY && brk->penalty < LB_INF)
+		double pen = brk->type == LB_PENALTY ? S_penalty(p, brk, ties) : 0;
+		if (brk->type == LB_PENALTY && pen < LB_INF)
 			legal = 1;
 		else if (brk->type == LB_GLUE && b > 0 && it[b - 1].type == LB_BOX)
 			legal = 1;
@@ -166,7 +177,7 @@ static int S_run(const struct lb_item *it, int n, const struct lb_params *p, dou
 				prev_active = a;
 			}
 			if (r >= -1 && r <= tolerance) {
-				double d = S_demerits(p, r, brk);
+				double d = S_demerits(p, r, brk, pen);
 				int fit = S_fitness(r);
 				if (abs(fit - A->fitness) > 1)
 					d += p->fitness_demerits;
@@ -225,8 +236,10 @@ static int S_run(const struct lb_item *it, int n, const struct lb_params *p, dou
 		res->lines = xmalloc((size_t)(nl ? nl : 1) * sizeof *res->lines);
 		res->nlines = nl;
 		res->overfull = 0;
+		res->ties = 0;
 		for (int k = result, i = nl - 1; k >= 0 && pool.v[k].pos >= 0; k = pool.v[k].prev, i--) {
 			res->lines[i].end = pool.v[k].pos;
+			res->ties += it[pool.v[k].pos].type == LB_PENALTY && it[pool.v[k].pos].tie;
 			res->lines[i].ratio = pool.v[k].ratio;
 			res->lines[i].excess = pool.v[k].excess;
 			if (pool.v[k].excess > 0)
@@ -246,14 +259,21 @@ void lb_break(const struct lb_item *items, int n, const struct lb_params *p, str
 	r->nlines = 0;
 	r->overfull = 0;
 	r->emergency = 0;
+	r->ties = 0;
 	if (n == 0)
 		return;
-	if (S_run(items, n, p, p->tolerance, 0, r))
+	if (S_run(items, n, p, p->tolerance, 0, 0, r))
+		return;
+	/* Nothing fits the tolerance: may ties break (at a cost) before it is raised? */
+	int ties = 0;
+	for (int i = 0; i < n && !ties && p->tie_penalty > 0; i++)
+		ties = items[i].type == LB_PENALTY && items[i].tie;
+	if (ties && S_run(items, n, p, p->tolerance, 0, 1, r))
 		return;
 	r->emergency = 1;
-	if (S_run(items, n, p, 100, 0, r))
+	if (S_run(items, n, p, 100, 0, 0, r))
 		return;
-	S_run(items, n, p, LB_INF, 1, r);
+	S_run(items, n, p, LB_INF, 1, 0, r);
 }
 
 void lb_result_free(struct lb_result *r)

@@ -11,6 +11,8 @@ struct lb_item {
 	double width, stretch, shrink; /* stretch/shrink: glue only */
 	double penalty;                /* penalty only */
 	int flagged;                   /* penalty only: a hyphen break */
+	int tie;                       /* penalty only: a no-break space, which may break at
+	                                  tie_penalty when nothing else fits (below) */
 };
 
 struct lb_params {
@@ -23,6 +25,8 @@ struct lb_params {
 	double short_last_fraction;     /* a last line narrower than this part of the measure ... */
 	double short_last_demerits;     /* ... costs this much (0: no such cost) */
 	double ragged_stretch;          /* extra stretch per line for ragged text (0: justified) */
+	double tie_penalty;             /* a tie's cost in the pass tried when no breaks fit the
+	                                   tolerance, before the emergency ones (0: ties hold) */
 };
 
 struct lb_line {
@@ -36,6 +40,7 @@ struct lb_result {
 	int nlines;
 	int overfull;  /* lines that could not be made to fit */
 	int emergency; /* 1 if the tolerance had to be raised */
+	int ties;      /* lines that end at a tie */
 };
 
 /* Default parameters for a measure of width points. */

@@ -286,7 +286,7 @@ static void S_add_text(struct lay_ctx *st, struct lay_para *p, const struct lay_
 			/* a no-break space: glue that is no break (a penalty stands before it) */
 			S_close_word(st, p, ink);
 			p->no_hyph = 0;
-			S_item(p, (struct lb_item){.type = LB_PENALTY, .penalty = LB_INF}, 0, 0);
+			S_item(p, (struct lb_item){.type = LB_PENALTY, .penalty = LB_INF, .tie = 1}, 0, 0);
 			double w = font_text_width(st->f, base, ink->size, " ", 1);
 			if (cp == 0x202F)
 				S_item(p, (struct lb_item){.type = LB_GLUE, .width = w * 0.6}, 0, 0);
@@ -460,8 +460,8 @@ void lay_para_build(struct lay_ctx *st, struct lay_para *p, const struct doc_nod
 	if (label != NULL) {
 		S_add_text(st, p, &ink, label);
 		S_close_word(st, p, &ink);
-		/* a fixed gap that is no break, ever (2 LB_INF: not a tie, which may) */
-		S_item(p, (struct lb_item){.type = LB_PENALTY, .penalty = 2 * LB_INF}, 0, 0);
+		/* a fixed gap that is no break (nor a tie, which may be one) */
+		S_item(p, (struct lb_item){.type = LB_PENALTY, .penalty = LB_INF}, 0, 0);
 		S_item(p, (struct lb_item){.type = LB_GLUE, .width = b->size * 0.6}, 0, 0);
 	}
 	S_inlines(st, p, n, ink);
@@ -632,8 +632,7 @@ static int S_split_wide(struct lay_ctx *st, struct lay_para *p, double width)
 	 * is no news in a narrow table cell, so only words broken inside are reported. */
 	int ties = 0;
 	for (int i = 0; i + 1 < q.nitems; i++)
-		if (q.items[i].type == LB_PENALTY && q.items[i].penalty == LB_INF &&
-			q.items[i + 1].type == LB_GLUE && q.items[i + 1].stretch < 1e5) {
+		if (q.items[i].type == LB_PENALTY && q.items[i].tie) {
 			q.items[i].penalty = 3000;
 			ties++;
 		}
@@ -650,29 +649,6 @@ static int S_split_wide(struct lay_ctx *st, struct lay_para *p, double width)
 	lay_para_free(p);
 	*p = q;
 	return split > 0 ? split : -1;
-}
-
-/* What breaking at a tie costs when a paragraph cannot be set within its tolerance
- * otherwise (lay_para_break): more than any hyphen, less than a line stretched far past
- * the tolerance. */
-#define S_TIE_PENALTY 1000.0
-
-/* The paragraph's ties: penalties that forbid the break before glue that stretches (not
- * the paragraph's end, whose glue fills the line). Their indices, malloc'd, and *n. */
-static int *S_ties(const struct lay_para *p, int *n)
-{
-	int *at = NULL;
-	*n = 0;
-	for (int i = 0; i + 1 < p->nitems; i++) {
-		const struct lb_item *it = &p->items[i];
-		if (it->type == LB_PENALTY && it->penalty == LB_INF && it->width == 0 &&
-			p->items[i + 1].type == LB_GLUE && p->items[i + 1].stretch < 1e5) {
-			if (*n % 16 == 0)
-				at = xrealloc(at, (size_t)(*n + 16) * sizeof *at);
-			at[(*n)++] = i;
-		}
-	}
-	return at;
 }
 
 /* Breaks the paragraph's items into lines (lb_break): a ragged paragraph's word spaces
@@ -710,25 +686,6 @@ void lay_para_break(struct lay_ctx *st, struct lay_para *p, const struct style_b
 	}
 	for (int attempt = 0; attempt < 2; attempt++) {
 		S_break(p, b, &prm, res);
-		int nties = 0, *ties = res->emergency && res->overfull == 0 ? S_ties(p, &nties) : NULL;
-		if (nties > 0) {
-			/* No set of breaks fits the tolerance: before a line is stretched far past it,
-			 * a tie may break, at a cost ("14 April | 2021" reads better than a line of
-			 * gaps). Kept only when that fits the tolerance. */
-			for (int i = 0; i < nties; i++)
-				p->items[ties[i]].penalty = S_TIE_PENALTY;
-			struct lb_result soft;
-			S_break(p, b, &prm, &soft);
-			for (int i = 0; i < nties; i++)
-				p->items[ties[i]].penalty = LB_INF;
-			if (soft.emergency == 0 && soft.overfull == 0) {
-				lb_result_free(res);
-				*res = soft;
-			} else {
-				lb_result_free(&soft);
-			}
-		}
-		free(ties);
 		if (res->overfull == 0 || attempt == 1)
 			break;
 		int n = S_split_wide(st, p, fmin(prm.width_first, prm.width_rest));
@@ -740,16 +697,11 @@ void lay_para_break(struct lay_ctx *st, struct lay_para *p, const struct style_b
 	}
 	st->L->stats.lines += res->nlines;
 	for (int i = 0; i + 1 < res->nlines; i++) {
-		int k = res->lines[i].end;
-		const struct lb_item *e = &p->items[k];
+		const struct lb_item *e = &p->items[res->lines[i].end];
 		if (e->type == LB_PENALTY && e->flagged && e->width > 0)
 			st->L->stats.hyphenated++;
-		/* a break at a tie (here, or made breakable by S_split_wide): a penalty that is no
-		 * hyphen, before a word space */
-		else if (e->type == LB_PENALTY && !e->flagged && e->penalty > 0 && k + 1 < p->nitems &&
-			p->items[k + 1].type == LB_GLUE && p->items[k + 1].stretch < 1e5)
-			st->L->stats.ties_broken++;
 	}
+	st->L->stats.ties_broken += res->ties;
 	st->L->stats.emergency += res->emergency;
 	for (int i = 0; i < res->nlines; i++) {
 		if (res->lines[i].excess > 0.05) {

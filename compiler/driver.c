@@ -400,7 +400,10 @@ struct S_held {
 typedef void (*S_hand)(void *ctx, int job, int code, const char *o, size_t no, const char *e,
 	size_t ne);
 
-/* Runs job jobs[job]: at once handed on, or, when its files are named later, held. */
+static void S_release(struct S_held *h, S_hand hand, void *ctx);
+
+/* Runs job jobs[job]: at once handed on, or, when its files are named later, held (and
+ * those held named and handed on once they hold nearly S_HELD_FILES files). */
 static void S_run_held(struct S_loaded *ld, const struct drv_options *o, struct S_job *jobs,
 	int job, struct S_held *h, S_hand hand, void *ctx)
 {
@@ -419,6 +422,8 @@ static void S_run_held(struct S_loaded *ld, const struct drv_options *o, struct 
 		*m = (struct S_made){.job = job, .code = c};
 		buf_put(&m->out, ob ? ob : "", ol);
 		buf_put(&m->err, eb ? eb : "", el);
+		if (h->files.n + 2 > S_HELD_FILES) /* (a job writes two at most) */
+			S_release(h, hand, ctx);
 	}
 	free(ob);
 	free(eb);
@@ -520,8 +525,6 @@ static void S_worker(struct S_loaded *ld, const struct drv_options *o, struct S_
 			sched_setaffinity(0, sizeof *roam, roam);
 		first = 0;
 		S_run_held(ld, o, jobs, job, &held, S_send, &to);
-		if (held.files.n + 2 > S_HELD_FILES) /* (a job writes two at most) */
-			S_release(&held, S_send, &to);
 	}
 	S_release(&held, S_send, &to);
 	S_held_free(&held);
@@ -670,8 +673,6 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 		for (int i = 0; i < n; i++) {
 			if (jobs[i].later) {
 				S_run_held(ld, o, jobs, i, &held, S_print, &pr);
-				if (held.files.n + 2 > S_HELD_FILES) /* (a job writes two at most) */
-					S_release(&held, S_print, &pr);
 				continue;
 			}
 			S_release(&held, S_print, &pr); /* (what was made before is printed first) */
@@ -738,8 +739,6 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 	struct S_held held = {.quiet = o->quiet};
 	while ((job = S_take(q, order, n)) >= 0) {
 		S_run_held(ld, o, jobs, job, &held, S_pool_result, &p);
-		if (held.files.n + 2 > S_HELD_FILES) /* (a job writes two at most) */
-			S_release(&held, S_pool_result, &p);
 		int got;
 		do /* (what is waiting in the pipes, so that no worker waits to send) */
 			S_pool_collect(&p, 0, &got);

@@ -1202,6 +1202,33 @@ def output_fault_batch_named_at_end(ctx):
 
 
 @test
+def output_fault_batch_names_in_turns(ctx):
+    """A batch longer than 64 files (the minimal dossier's reports at 30 dates, one process)
+    names them in turns: never more than 64 files made and not yet named, and every one
+    named in the end (strace)."""
+    if VALGRIND:  # (the calls would be valgrind's)
+        return
+    d = ctx.tmp("fault-batch-turns")
+    os.makedirs(d)
+    out = os.path.join(d, "out")
+    dates = [a for k in range(30) for a in ("--as-of", f"2021-{2 + k // 28:02d}-{1 + k % 28:02d}")]
+    r, calls = traced(ctx, os.path.join(d, "turns.strace"), "rename,openat", "build", MINIMAL,
+                      "--all-topics", *dates, "--out", out, "--jobs", "1")
+    check(r.returncode == 0, r.stderr)
+    files = os.listdir(out)
+    check(len(files) > 64, f"only {len(files)} files")
+    held = most = 0
+    for c in calls:
+        if c[1] == "openat" and c[2] == "O_TMPFILE":
+            held += 1
+            most = max(most, held)
+        elif c[1] == "rename" and c[3] == 0:
+            held -= 1
+    check(held == 0 and 0 < most <= 64, f"{most} files held at most, {held} left unnamed")
+    check(len([c for c in calls if c[1] == "rename" and c[3] == 0]) == len(files), "a file not renamed")
+
+
+@test
 def output_fault_batch_without_unnamed_files(ctx):
     """Where the file system makes no unnamed files (O_TMPFILE refused, injected), a batch
     writes each report to a named temporary beside it and names it at the end the same way:

@@ -430,18 +430,6 @@ static int S_all_inline(const struct doc_node *n)
 
 /* ---- the timeline, drawn with TikZ ---- */
 
-/* The width of a subtree's text set in one face (the timeline's labels: their words are
- * measured as the PDF's are, in the same font, so that the .tex places them as it does). */
-static double S_text_width(struct fonts *f, int face, double size, const struct doc_node *n)
-{
-	const char *s = n->type == DOC_TEXT ? n->text
-		: n->type == DOC_NOTEREF || n->type == DOC_CITE ? n->label : NULL;
-	double w = s ? font_text_width(f, face, size, s, strlen(s)) : 0;
-	for (const struct doc_node *c = n->first; c; c = c->next)
-		w += S_text_width(f, face, size, c);
-	return w;
-}
-
 /* A timeline item with its day and its place in the source (which orders equal days). */
 struct S_dated {
 	long day;
@@ -457,47 +445,29 @@ static int S_cmp_dated(const void *a, const void *b)
 	return (x->order > y->order) - (x->order < y->order);
 }
 
-/* Adds the words of a subtree's text to words (each malloc'd; spaces split them). */
-static void S_words(const struct doc_node *n, struct vec *words)
+/* The lines a label (its date, a gap, its text) takes when its words fill lines of the given
+ * width one after another. */
+static int S_fit_lines(struct fonts *f, int face, double size, const char *text,
+	const char *when, double width, double gap)
 {
-	const char *s = n->type == DOC_TEXT ? n->text
-		: n->type == DOC_NOTEREF || n->type == DOC_CITE ? n->label : NULL;
-	for (const char *p = s; p && *p;) {
+	double space = font_text_width(f, face, size, " ", 1);
+	double x = font_text_width(f, face, size, when, strlen(when)) + gap - space;
+	int lines = 1;
+	for (const char *p = text; *p;) {
 		while (*p == ' ')
 			p++;
 		const char *e = p;
 		while (*e && *e != ' ')
 			e++;
-		if (e > p)
-			vec_push(words, xstrndup(p, (size_t)(e - p)));
-		p = e;
-	}
-	for (const struct doc_node *c = n->first; c; c = c->next)
-		S_words(c, words);
-}
-
-/* The lines a label (its date, a gap, its words) takes when its words fill lines of the given
- * width one after another. */
-static int S_fit_lines(struct fonts *f, int face, double size, const struct doc_node *n,
-	const char *when, double width, double gap)
-{
-	struct vec words = {0};
-	S_words(n, &words);
-	double space = font_text_width(f, face, size, " ", 1);
-	double x = font_text_width(f, face, size, when, strlen(when)) + gap - space;
-	int lines = 1;
-	for (size_t i = 0; i < words.n; i++) {
-		const char *w = words.v[i];
-		double ww = font_text_width(f, face, size, w, strlen(w));
-		if (x + space + ww > width && x > 0) {
+		double ww = font_text_width(f, face, size, p, (size_t)(e - p));
+		if (e > p && x + space + ww > width && x > 0) {
 			lines++;
 			x = ww;
-		} else {
+		} else if (e > p) {
 			x += space + ww;
 		}
-		free(words.v[i]);
+		p = e;
 	}
-	vec_free(&words);
 	return lines;
 }
 
@@ -558,14 +528,18 @@ static void S_timeline(struct S_tex *t, const struct doc_node *n)
 		char when[64];
 		date_format(it->date, when, sizeof when);
 		/* (without fonts, as wide as the text block: a row an item) */
+		struct buf text = {0};
+		S_plain(it, &text);
+		const char *words = text.data ? text.data : "";
 		at[i].lw = face < 0 ? width : font_text_width(t->f, face, k->size, when, strlen(when)) +
-			gap + S_text_width(t->f, face, k->size, it);
+			gap + font_text_width(t->f, face, k->size, words, strlen(words));
 		if (at[i].lw > wrap) {
 			/* wider than the axis: TeX wraps it to the axis's width, alone on its row; its
 			 * lines counted here as a first fit of its words would make them */
-			at[i].lines = face < 0 ? 1 : S_fit_lines(t->f, face, k->size, it, when, wrap, gap);
+			at[i].lines = face < 0 ? 1 : S_fit_lines(t->f, face, k->size, words, when, wrap, gap);
 			at[i].lw = wrap;
 		}
+		buf_free(&text);
 	}
 	long axis_end = n->date_end ? date_days(n->date_end) : 0;
 	if (t->multicols)

@@ -511,7 +511,7 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 	int face = font_face(st->f, b->font, b->bold, b->italic);
 	int marks = font_face(st->f, 0, 0, 0);
 	S_space(st, 6);
-	struct tl_item *at = xmalloc((size_t)n * sizeof *at);
+	struct tl_item *at = xmalloc((size_t)n * sizeof *at); /* (placed by tl_row, row by row) */
 	for (int i = 0; i < n; i++)
 		at[i] = it[i].at;
 	int from = 0;
@@ -519,15 +519,13 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 		/* as many items as fit in TL_LANES lanes of labels */
 		long lo, hi;
 		int lanes, to = from + tl_row(at + from, n - from, x0, x1, axis_end, &lo, &hi, &lanes);
-		for (int i = from; i < to; i++)
-			it[i].at = at[i];
 		struct lay_fig *g = xcalloc(1, sizeof *g);
 		vec_push(&st->figs, g);
 		double axis_y = lanes * lane_h + 6;
 		/* labels, lane 0 nearest the axis, with leaders down to their markers */
 		for (int i = from; i < to; i++) {
-			double top = axis_y - 5 - (it[i].at.lane + 1) * lane_h;
-			int nl = it[i].at.lines > 1 ? it[i].at.lines : 1, first = 0;
+			double top = axis_y - 5 - (at[i].lane + 1) * lane_h;
+			int nl = at[i].lines > 1 ? at[i].lines : 1, first = 0;
 			for (int j = 0; j < nl; j++) { /* (the first line highest, the last at the lane) */
 				if (g->nlabels == g->lcap) {
 					g->lcap = g->lcap ? g->lcap * 2 : 16;
@@ -537,16 +535,16 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 				g->labels[g->nlabels].p = it[i].label;
 				g->labels[g->nlabels].from = first;
 				g->labels[g->nlabels].to = last;
-				g->labels[g->nlabels].x = it[i].at.lx;
+				g->labels[g->nlabels].x = at[i].lx;
 				g->labels[g->nlabels].y = top - (nl - 1 - j) * lane_h;
-				g->labels[g->nlabels].width = it[i].at.lw;
+				g->labels[g->nlabels].width = at[i].lw;
 				g->labels[g->nlabels].lead = b->leading;
 				g->labels[g->nlabels].link = it[i].n->target;
 				g->nlabels++;
 				first = last + 1;
 			}
 			struct lay_box *l = S_fig_box(g, LAY_RULE);
-			l->x = it[i].at.x;
+			l->x = at[i].x;
 			l->y = axis_y;
 			l->w = 0;
 			l->h = axis_y - (top + b->leading);
@@ -562,18 +560,18 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 		a->color = axis;
 		for (int i = from; i < to; i++) {
 			const char *cls = it[i].n->cls ? it[i].n->cls : "event";
-			if (it[i].at.end > it[i].at.day) {
+			if (at[i].end > at[i].day) {
 				struct lay_box *r = S_fig_box(g, LAY_RULE);
-				r->x = it[i].at.x;
+				r->x = at[i].x;
 				r->y = axis_y;
-				r->w = it[i].at.xe - it[i].at.x;
+				r->w = at[i].xe - at[i].x;
 				r->size = 3;
 				r->color = mark;
 			}
 			int deadline = strcmp(cls, "deadline") == 0, pending = strcmp(cls, "pending") == 0;
 			const char *glyph = pending ? "\u25C7" : deadline ? "\u25C6"
 				: strcmp(cls, "signing") == 0 ? "\u25CF" : "\u25A0";
-			S_fig_text(st, g, glyph, it[i].at.x, axis_y + 2.5, 7, deadline || pending ? red : mark,
+			S_fig_text(st, g, glyph, at[i].x, axis_y + 2.5, 7, deadline || pending ? red : mark,
 				font_cover(st->f, marks, 0x25C6) >= 0 ? font_cover(st->f, marks, 0x25C6) : marks, 1);
 		}
 		/* ticks at month starts, labelled where there is room */

@@ -2,7 +2,6 @@
  * the dictionary hnj_hyphen_load makes, state for state, in a fraction of its time. */
 #include "patterns.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,12 +13,16 @@
  * prefix of one), numbered as it is first met; a transition goes from a prefix to the
  * string one letter longer. libhyphen's dictionary has, per state, the digits of its
  * pattern (match), its non-standard replacement, the state of its longest proper suffix
- * (fallback) and its transitions in the order they were added. */
+ * (fallback) and its transitions in the order they were added. While it is built, the
+ * states are a trie (each knows its first child and its next sibling; the children of the
+ * root and of its children, the many, are in tables by letter): a pattern's states are
+ * found by walking its letters, with no strings kept. */
 struct S_state {
-	const char *key; /* (in the arena) */
-	size_t klen;
 	char *match, *repl;
 	signed char replindex, replcut;
+	char ch;            /* its last letter */
+	int depth;          /* its length */
+	int child, sibling; /* its first longer string known, the next of its parent's; -1 */
 };
 
 struct S_trans {
@@ -27,73 +30,41 @@ struct S_trans {
 	char ch;
 };
 
-struct S_slot {
-	uint32_t state; /* its number + 1; 0: free */
-	uint32_t hash;
-};
-
 struct S_level {
-	struct arena *a;    /* the dictionary's */
-	struct arena keys;  /* the states' strings, needed only while building */
+	struct arena *a; /* the dictionary's */
 	HyphenDict *dict;
 	struct S_state *st;
 	int nst, stcap;
 	struct S_trans *tr;
 	int ntr, trcap;
-	struct S_slot *slots; /* the states by key */
-	size_t scap;
+	int root[256];  /* the root's children by letter; -1 */
+	int *two[256];  /* the children of the root's child by letter, by letter (or NULL) */
 };
 
-/* The state of key (hash h), or -1; *at (when not NULL) is its slot, or the free slot
- * where it would go. */
-static int S_find(const struct S_level *L, const char *key, size_t n, uint32_t h, size_t *at)
+/* The state one letter ch longer than state from, or -1. */
+static int S_child(const struct S_level *L, int from, char ch)
 {
-	if (L->scap == 0) /* (no table yet: S_state makes it) */
-		return -1;
-	size_t i = h & (L->scap - 1);
-	for (; L->slots[i].state != 0; i = (i + 1) & (L->scap - 1)) {
-		if (L->slots[i].hash != h)
-			continue;
-		const struct S_state *s = &L->st[L->slots[i].state - 1];
-		if (s->klen == n && memcmp(s->key, key, n) == 0)
-			break;
+	if (from == 0)
+		return L->root[(unsigned char)ch];
+	if (L->st[from].depth == 1) {
+		const int *t = L->two[(unsigned char)L->st[from].ch];
+		return t ? t[(unsigned char)ch] : -1;
 	}
-	if (at != NULL)
-		*at = i;
-	return (int)L->slots[i].state - 1;
+	int c = L->st[from].child;
+	while (c >= 0 && L->st[c].ch != ch)
+		c = L->st[c].sibling;
+	return c;
 }
 
-/* The state of key, made (with no pattern yet) when it has none; *made says which. */
-static int S_state(struct S_level *L, const char *key, size_t n, int *made)
+/* A new state of length depth ending in ch, with no pattern yet and not yet linked into
+ * the trie (S_line links it). */
+static int S_new(struct S_level *L, int depth, char ch)
 {
-	uint32_t h = (uint32_t)hash_bytes(key, n);
-	size_t at;
-	int k = S_find(L, key, n, h, &at);
-	*made = k < 0;
-	if (k >= 0)
-		return k;
-	if (2 * ((size_t)L->nst + 1) > L->scap) {
-		size_t cap = L->scap ? L->scap * 2 : 4096;
-		struct S_slot *old = L->slots;
-		size_t oldcap = L->scap;
-		L->slots = xcalloc(cap, sizeof *L->slots);
-		L->scap = cap;
-		for (size_t i = 0; i < oldcap; i++)
-			if (old[i].state != 0) {
-				size_t j = old[i].hash & (cap - 1);
-				while (L->slots[j].state != 0)
-					j = (j + 1) & (cap - 1);
-				L->slots[j] = old[i];
-			}
-		free(old);
-		S_find(L, key, n, h, &at);
-	}
 	if (L->nst == L->stcap) {
 		L->stcap = L->stcap ? 2 * L->stcap : 1024;
 		L->st = xrealloc(L->st, (size_t)L->stcap * sizeof *L->st);
 	}
-	L->st[L->nst] = (struct S_state){.key = arena_strndup(&L->keys, key, n), .klen = n};
-	L->slots[at] = (struct S_slot){.state = (uint32_t)L->nst + 1, .hash = h};
+	L->st[L->nst] = (struct S_state){.ch = ch, .depth = depth, .child = -1, .sibling = -1};
 	return L->nst++;
 }
 
@@ -126,12 +97,14 @@ static void S_line(struct S_level *L, char *buf)
 	} keys[] = {{"LEFTHYPHENMIN", 13}, {"RIGHTHYPHENMIN", 14}, {"COMPOUNDLEFTHYPHENMIN", 21},
 		{"COMPOUNDRIGHTHYPHENMIN", 22}};
 	char *mins[] = {&d->lhmin, &d->rhmin, &d->clhmin, &d->crhmin};
-	for (int k = 0; k < 4; k++)
+	/* (the keywords begin with C, L, N or R; patterns, nearly every line, are not compared) */
+	int key = buf[0] == 'C' || buf[0] == 'L' || buf[0] == 'N' || buf[0] == 'R';
+	for (int k = 0; key && k < 4; k++)
 		if (strncmp(buf, keys[k].word, keys[k].n) == 0) {
 			*mins[k] = (char)atoi(buf + keys[k].n);
 			return;
 		}
-	if (strncmp(buf, "NOHYPHEN", 8) == 0) {
+	if (key && strncmp(buf, "NOHYPHEN", 8) == 0) {
 		/* a comma-separated list, its last character (the line end) dropped, the commas
 		 * after the first character made NULs and counted */
 		char *p = buf + 8;
@@ -213,27 +186,51 @@ static void S_line(struct S_level *L, char *buf)
 				replindex--;
 		}
 	}
-	int made;
-	int state = S_state(L, word, (size_t)j, &made);
+	/* The longest prefix of the word already a state; the states of the longer ones are
+	 * made as libhyphen makes them: the whole word's first, then shorter and shorter, each
+	 * with its transition from the next shorter. */
+	int e = 0, at = 0;
+	for (int c; e < j && (c = S_child(L, at, word[e])) >= 0; e++)
+		at = c;
+	int state = at;
+	if (e < j) {
+		int first = L->nst;
+		for (int k = j; k > e; k--)
+			S_new(L, k, word[k - 1]);
+		for (int k = j; k > e; k--) {
+			int to = first + (j - k), from = k - 1 > e ? to + 1 : at;
+			S_trans(L, from, to, word[k - 1]);
+			if (from == 0) {
+				L->root[(unsigned char)word[k - 1]] = to;
+			} else if (L->st[from].depth == 1) {
+				int **t = &L->two[(unsigned char)L->st[from].ch];
+				if (*t == NULL) {
+					*t = xmalloc(256 * sizeof **t);
+					for (int c = 0; c < 256; c++)
+						(*t)[c] = -1;
+				}
+				(*t)[(unsigned char)word[k - 1]] = to;
+			} else {
+				L->st[to].sibling = L->st[from].child;
+				L->st[from].child = to;
+			}
+		}
+		state = first;
+	}
 	struct S_state *s = &L->st[state];
 	s->match = arena_strdup(L->a, pattern + skip);
 	s->repl = repl;
 	s->replindex = replindex;
 	s->replcut = replcut ? replcut : (signed char)j;
-	/* the prefixes not yet known, each with its transition to the next longer one */
-	for (; made && j > 0; j--) {
-		int last = state;
-		state = S_state(L, word, (size_t)(j - 1), &made);
-		S_trans(L, state, last, word[j - 1]);
-	}
 }
 
 static void S_begin(struct S_level *L, struct arena *a)
 {
 	*L = (struct S_level){.a = a};
 	L->dict = arena_alloc(a, sizeof *L->dict);
-	int made;
-	S_state(L, "", 0, &made);
+	for (int c = 0; c < 256; c++)
+		L->root[c] = -1;
+	S_new(L, 0, 0); /* (the root, "") */
 }
 
 /* The state reached from state f by letter ch, or -1 (root: f's table of 256). */
@@ -277,8 +274,8 @@ static HyphenDict *S_finish(struct S_level *L)
 		h->replcut = s->replcut;
 		h->fallback_state = -1;
 		h->trans = count[i] ? arena_alloc(L->a, (size_t)count[i] * sizeof *h->trans) : NULL;
-		if (s->klen > deepest)
-			deepest = s->klen;
+		if ((size_t)s->depth > deepest)
+			deepest = (size_t)s->depth;
 	}
 	int root[256];
 	for (int c = 0; c < 256; c++)
@@ -292,11 +289,11 @@ static HyphenDict *S_finish(struct S_level *L)
 	/* the states by length (counting sort), then their fallbacks in that order */
 	int *start = xcalloc(deepest + 2, sizeof *start), *order = xmalloc((size_t)n * sizeof *order);
 	for (int i = 0; i < n; i++)
-		start[L->st[i].klen + 1]++;
+		start[L->st[i].depth + 1]++;
 	for (size_t k = 1; k <= deepest + 1; k++)
 		start[k] += start[k - 1];
 	for (int i = 0; i < n; i++)
-		order[start[L->st[i].klen]++] = i;
+		order[start[L->st[i].depth]++] = i;
 	for (int k = 1; k < n; k++) { /* (order[0] is the root, "") */
 		int s = order[k], f = parent[s], t = -1;
 		while (f != 0 && t < 0) {
@@ -312,8 +309,8 @@ static HyphenDict *S_finish(struct S_level *L)
 	free(via);
 	free(L->st);
 	free(L->tr);
-	free(L->slots);
-	arena_free(&L->keys);
+	for (int c = 0; c < 256; c++)
+		free(L->two[c]);
 	return d;
 }
 
@@ -323,14 +320,13 @@ static int S_next(const char *data, size_t len, size_t *pos, char *buf, size_t s
 {
 	if (*pos >= len)
 		return 0;
-	size_t n = 0;
-	while (n < size - 1 && *pos < len) {
-		char c = data[(*pos)++];
-		buf[n++] = c;
-		if (c == '\n')
-			break;
-	}
+	size_t n = len - *pos < size - 1 ? len - *pos : size - 1;
+	const char *nl = memchr(data + *pos, '\n', n);
+	if (nl != NULL)
+		n = (size_t)(nl - (data + *pos)) + 1;
+	memcpy(buf, data + *pos, n);
 	buf[n] = '\0';
+	*pos += n;
 	return 1;
 }
 

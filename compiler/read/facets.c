@@ -559,15 +559,7 @@ int facets_check(const struct facets *f, xmlDocPtr doc, const char *name, struct
 				}
 			}
 		}
-		/* next element in document order */
-		if (n->children != NULL && n->type == XML_ELEMENT_NODE) {
-			n = n->children;
-			continue;
-		}
-		while (n != NULL && n->next == NULL)
-			n = n->parent != NULL && n->parent->type == XML_ELEMENT_NODE ? n->parent : NULL;
-		if (n != NULL)
-			n = n->next;
+		n = xmlread_next(n, 1);
 	}
 	return errors;
 }

@@ -451,6 +451,15 @@ const char *xmlread_lang(struct arena *a, xmlNodePtr n)
 	return s;
 }
 
+xmlNodePtr xmlread_next(xmlNodePtr n, int into)
+{
+	if (into && n->type == XML_ELEMENT_NODE && n->children != NULL)
+		return n->children;
+	while (n != NULL && n->next == NULL)
+		n = n->parent != NULL && n->parent->type == XML_ELEMENT_NODE ? n->parent : NULL;
+	return n != NULL ? n->next : NULL;
+}
+
 const char *xmlread_text(struct arena *a, xmlNodePtr n)
 {
 	xmlChar *v = n ? xmlNodeGetContent(n) : NULL;

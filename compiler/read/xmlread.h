@@ -37,6 +37,10 @@ int xmlread_line(xmlNodePtr n);                   /* its source line, 0 for NULL
 const char *xmlread_attr(struct arena *a, xmlNodePtr n, const char *name);
 const char *xmlread_lang(struct arena *a, xmlNodePtr n);
 const char *xmlread_text(struct arena *a, xmlNodePtr n);
+/* The node after n in document order, within the root element: its first child when into
+ * (and it is an element with children), else the next sibling of n or of its nearest
+ * ancestor that has one; NULL past the root element. */
+xmlNodePtr xmlread_next(xmlNodePtr n, int into);
 
 /* One-time process set-up of libxml2 (refusing entity loader). Idempotent. */
 void xmlread_init(void);

@@ -122,9 +122,45 @@ static pid_t S_find_fonts(const struct style *s, int *fd)
 	return pid;
 }
 
+/* The language an element's xml:lang gives, or NULL (no allocation, unlike xmlNodeGetLang). */
+static const char *S_xml_lang(xmlNodePtr n)
+{
+	for (xmlAttrPtr a = n->properties; a != NULL; a = a->next)
+		if (a->ns != NULL && a->ns->href != NULL && xmlStrEqual(a->name, BAD_CAST "lang") &&
+			xmlStrEqual(a->ns->href, XML_XML_NAMESPACE) && a->children != NULL)
+			return (const char *)a->children->content;
+	return NULL;
+}
+
+/* While the font finder works, hyphenates the source's words in the document's language
+ * (the reports find them memoised, and so does every worker forked later), as long as
+ * nothing is ready on fd: time this process would otherwise spend waiting. Text in
+ * another language is left to the layout. */
+static void S_warm_hyphens(const struct S_loaded *ld, struct hyph *hy, int fd)
+{
+	const char *lang = ld->m->lang;
+	xmlNodePtr n = xmlDocGetRootElement(ld->m->doc);
+	struct pollfd pf = {.fd = fd, .events = POLLIN};
+	int words = 0;
+	while (n != NULL) {
+		const char *l = n->type == XML_ELEMENT_NODE ? S_xml_lang(n) : NULL;
+		int skip = l != NULL && strcmp(l, lang) != 0; /* (its text is left to the layout) */
+		if (n->type == XML_TEXT_NODE && n->content != NULL) {
+			const char *t = (const char *)n->content;
+			words += lay_warm_hyphens(hy, ld->s, lang, t, strlen(t));
+			if (words >= 32) { /* (asked often enough to stop within some 50 us) */
+				words = 0;
+				if (poll(&pf, 1, 0) != 0)
+					return;
+			}
+		}
+		n = xmlread_next(n, !skip);
+	}
+}
+
 /* Reads the style, the source and the fonts. With layout, the document language's
  * hyphenation patterns are read here too, once for every report and worker, while the
- * font files are being found. */
+ * font files are being found (and then, until they are, the source's words hyphenated). */
 static int S_load(const struct drv_options *o, struct S_loaded *ld, int layout, struct diags *d)
 {
 	xmlread_init();
@@ -138,16 +174,20 @@ static int S_load(const struct drv_options *o, struct S_loaded *ld, int layout, 
 	struct font_files found = {0};
 	int have = 0;
 	if (finder > 0) {
+		if (hy != NULL && ld->m != NULL && ld->m->doc != NULL && hyph_has(hy, ld->m->lang))
+			S_warm_hyphens(ld, hy, fd);
 		have = font_files_receive(fd, ld->s, &found) == 0;
 		close(fd);
-		int status;
-		while (waitpid(finder, &status, 0) < 0 && errno == EINTR)
-			;
 	}
 	/* (without an answer from the child, the fonts are found here) */
 	ld->f = ld->s ? font_open_found(ld->s, o->style ? o->style : "(built-in style)",
 		have ? &found : NULL, d) : NULL;
 	font_files_free(&found);
+	if (finder > 0) { /* (reaped once its fonts are open: its exit takes a while) */
+		int status;
+		while (waitpid(finder, &status, 0) < 0 && errno == EINTR)
+			;
+	}
 	if (ld->f != NULL)
 		font_adopt_hyphenator(ld->f, hy);
 	else

@@ -120,6 +120,11 @@ static HyphenDict *S_dict(struct hyph *h, const char *lang)
 	return h->langs[h->nlangs++].dict;
 }
 
+size_t hyph_memoised(const struct hyph *h)
+{
+	return h->memo.n;
+}
+
 int hyph_has(struct hyph *h, const char *lang)
 {
 	return S_dict(h, lang) != NULL;

@@ -20,4 +20,7 @@ int hyph_has(struct hyph *h, const char *lang);
 int hyph_word(struct hyph *h, const char *lang, const char *word, size_t n, int min_left,
 	int min_right, int *points, int max);
 
+/* How many words (with their language and minimums) are memoised. */
+size_t hyph_memoised(const struct hyph *h);
+
 #endif

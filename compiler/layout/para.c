@@ -89,30 +89,31 @@ static int S_upper(uint32_t c)
 		(c >= 0x410 && c <= 0x42F) || (c >= 0x531 && c <= 0x556);
 }
 
-/* Hyphenation points of a one-piece word: code point indices (from the piece's start)
- * after which it may break. Words with digits or symbols (numbers, URLs, identifiers)
- * and words in capitals are never hyphenated. */
-static int S_hyph_points(struct lay_ctx *st, const char *text, const struct lay_ink *ink, int *pts,
-	int max)
+/* The part of a one-piece word text[0, n) that hyphenation sees: its letters from the
+ * first to the last, [*core_s, *core_e), which begins at code point *first of the piece.
+ * Returns 0 for a word never hyphenated: with digits or symbols inside (numbers, URLs,
+ * identifiers), in capitals, or of fewer than five letters. */
+static int S_hyph_core(const char *text, size_t n, const char **core_s, const char **core_e,
+	int *first)
 {
-	const char *end = text + strlen(text), *q = text;
-	int ncp = 0, first = -1, last = -1, upper = 0, lower = 0;
-	const char *core_s = NULL, *core_e = NULL;
+	const char *end = text + n, *q = text;
+	int ncp = 0, last = -1, upper = 0, lower = 0;
+	*first = -1;
 	while (q < end) {
 		const char *at = q;
 		uint32_t c = utf8_next(&q, end);
 		if (S_letter(c)) {
-			if (first < 0) {
-				first = ncp;
-				core_s = at;
+			if (*first < 0) {
+				*first = ncp;
+				*core_s = at;
 			}
 			last = ncp;
-			core_e = q;
+			*core_e = q;
 			if (S_upper(c))
 				upper++;
 			else
 				lower++;
-		} else if (first >= 0 && c != 0x2019 && c != '\'') {
+		} else if (*first >= 0 && c != 0x2019 && c != '\'') {
 			/* a non-letter inside the word: only trailing punctuation is allowed */
 			const char *r = q;
 			while (r < end) {
@@ -128,7 +129,17 @@ static int S_hyph_points(struct lay_ctx *st, const char *text, const struct lay_
 		}
 		ncp++;
 	}
-	if (first < 0 || last - first + 1 < 5 || (upper >= 2 && lower == 0))
+	return *first >= 0 && last - *first + 1 >= 5 && !(upper >= 2 && lower == 0);
+}
+
+/* Hyphenation points of a one-piece word: code point indices (from the piece's start)
+ * after which it may break (S_hyph_core says which words have none). */
+static int S_hyph_points(struct lay_ctx *st, const char *text, const struct lay_ink *ink, int *pts,
+	int max)
+{
+	const char *core_s = NULL, *core_e = NULL;
+	int first;
+	if (!S_hyph_core(text, strlen(text), &core_s, &core_e, &first))
 		return 0;
 	const char *lang = ink->lang ? ink->lang : st->doc_lang;
 	if (!hyph_has(st->hy, lang)) {
@@ -148,6 +159,30 @@ static int S_hyph_points(struct lay_ctx *st, const char *text, const struct lay_
 	for (int i = 0; i < n; i++)
 		pts[i] += first;
 	return n;
+}
+
+int lay_warm_hyphens(struct hyph *hy, const struct style *s, const char *lang, const char *text,
+	size_t n)
+{
+	int words = 0;
+	const char *q = text, *end = text + n, *w = text;
+	while (w < end) {
+		/* the next word: up to a space, a line end, a tab or a no-break space (as
+		 * S_add_text ends words) */
+		const char *at = q;
+		uint32_t c = q < end ? utf8_next(&q, end) : ' ';
+		if (c != ' ' && c != '\n' && c != '\t' && c != 0xA0 && c != 0x202F)
+			continue;
+		const char *core_s = NULL, *core_e = NULL;
+		int first, pts[64];
+		if (at > w && S_hyph_core(w, (size_t)(at - w), &core_s, &core_e, &first)) {
+			hyph_word(hy, lang, core_s, (size_t)(core_e - core_s), s->hyphen_min_left,
+				s->hyphen_min_right, pts, 64);
+			words++;
+		}
+		w = q;
+	}
+	return words;
 }
 
 /* Adds a piece for text[a, b) of the model piece src, with width w in points. */

@@ -191,6 +191,19 @@ static struct fonts *S_fonts(struct style **s, struct diags *d)
 	return *s ? font_open(*s, "(built-in style)", d) : NULL;
 }
 
+/* S_fonts for a test that needs them: a failed check, and the style and d freed, when
+ * they cannot be opened. */
+static struct fonts *S_fonts_needed(struct style **s, struct diags *d)
+{
+	struct fonts *f = S_fonts(s, d);
+	CHECK(f != NULL);
+	if (f == NULL) {
+		style_free(*s);
+		diag_free(d);
+	}
+	return f;
+}
+
 /* The font files found by fontconfig cross a pipe whole (another process finds them while
  * the source is read): the fonts opened from them equal those found in place; a cut or
  * foreign stream is refused, and nothing of it kept. */
@@ -260,13 +273,9 @@ static void test_metrics_match_libharu(void)
 {
 	struct diags d = {0};
 	struct style *s;
-	struct fonts *f = S_fonts(&s, &d);
-	CHECK(f != NULL);
-	if (f == NULL) {
-		style_free(s);
-		diag_free(&d);
+	struct fonts *f = S_fonts_needed(&s, &d);
+	if (f == NULL)
 		return;
-	}
 	int face = font_face(f, 0, 0, 0);
 	HPDF_Doc pdf = HPDF_New(NULL, NULL);
 	HPDF_UseUTFEncodings(pdf);
@@ -289,13 +298,9 @@ static void test_fallback(void)
 {
 	struct diags d = {0};
 	struct style *s;
-	struct fonts *f = S_fonts(&s, &d);
-	CHECK(f != NULL);
-	if (f == NULL) {
-		style_free(s);
-		diag_free(&d);
+	struct fonts *f = S_fonts_needed(&s, &d);
+	if (f == NULL)
 		return;
-	}
 	int serif = font_face(f, 0, 0, 0);
 	CHECK(font_cover(f, serif, 'A') == serif);
 	int ar = font_cover(f, serif, 0x0627); /* ARABIC LETTER ALEF: not in DejaVu Serif */
@@ -622,13 +627,9 @@ static void test_kerning(void)
 {
 	struct diags d = {0};
 	struct style *s;
-	struct fonts *f = S_fonts(&s, &d);
-	CHECK(f != NULL);
-	if (f == NULL) {
-		style_free(s);
-		diag_free(&d);
+	struct fonts *f = S_fonts_needed(&s, &d);
+	if (f == NULL)
 		return;
-	}
 	int face = font_face(f, 0, 0, 0);
 	double dx[8];
 	const char *pairs[] = {"AV", "To", "Ye"};
@@ -686,6 +687,40 @@ static int S_set(const char *text, double width, const char *lang, char lines[][
 	font_close(f);
 	style_free(s);
 	return n;
+}
+
+/* lay_warm_hyphens asks the hyphenator for the words a paragraph of the same text asks
+ * for, and only those: after it, laying the paragraph out memoises nothing new. */
+static void test_warm_hyphens(void)
+{
+	struct diags d = {0};
+	struct style *s;
+	struct fonts *f = S_fonts_needed(&s, &d);
+	if (f == NULL)
+		return;
+	struct hyph *h = font_hyphenator(f);
+	/* looked up: internationalisation, peacekeeping (its comma aside), don't (five
+	 * characters from its first letter to its last), Representatives; not: shorter words, a
+	 * number, capitals, a word with a hyphen or a digit inside */
+	const char *text = "The internationalisation of\npeacekeeping, in\t2020:\xc2\xa0NATO "
+		"re-establishment don't B52bomber Representatives";
+	int n = lay_warm_hyphens(h, s, "en", text, strlen(text));
+	CHECK_MSG(n == 4 && hyph_memoised(h) == 4, "warmed %d words, memoised %zu", n,
+		hyph_memoised(h));
+	struct doc *doc = doc_new();
+	doc->lang = "en";
+	struct doc_node *p = doc_add(doc, doc->root, DOC_PARA, 1);
+	p->cls = "body";
+	doc_add_text(doc, p, text, 1);
+	s->margin_outer = s->page_w - s->margin_inner - 60; /* (narrow: words are broken) */
+	struct layout *l = lay_run(doc, s, f, "t.xml", &d, NULL);
+	CHECK_MSG(hyph_memoised(h) == 4, "the layout memoised %zu words after the warm-up",
+		hyph_memoised(h));
+	lay_free(l);
+	doc_free(doc);
+	font_close(f);
+	style_free(s);
+	diag_free(&d);
 }
 
 static void test_hyphenation_in_paragraph(void)
@@ -1018,13 +1053,9 @@ static void test_subset_guard(void)
 {
 	struct diags d = {0};
 	struct style *s;
-	struct fonts *f = S_fonts(&s, &d);
-	CHECK(f != NULL);
-	if (f == NULL) {
-		style_free(s);
-		diag_free(&d);
+	struct fonts *f = S_fonts_needed(&s, &d);
+	if (f == NULL)
 		return;
-	}
 	struct doc *doc = doc_new();
 	struct doc_node *p = doc_add(doc, doc->root, DOC_PARA, 1);
 	p->cls = "body";
@@ -1096,6 +1127,7 @@ const struct unit_test layout_tests[] = {
 	{"fallback", test_fallback},
 	{"layout_geometry", test_layout_geometry},
 	{"hyphen_patterns", test_hyphen_patterns},
+	{"warm_hyphens", test_warm_hyphens},
 	{"patterns_match_libhyphen", test_patterns_match_libhyphen},
 	{"kerning", test_kerning},
 	{"hyphenation_in_paragraph", test_hyphenation_in_paragraph},

@@ -73,3 +73,34 @@ def need(tool):
     return path
 
 
+ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+
+
+def roman_value(s):
+    """The value of a lower-case roman numeral ("xiv": 14)."""
+    v = [ROMAN[c] for c in s]
+    return sum(-a if i + 1 < len(v) and a < v[i + 1] else a for i, a in enumerate(v))
+
+
+def page_of_pages(texts):
+    """What is wrong with the "Page X of Y" feet of a PDF's pages (texts: each page's text,
+    in order): each page has one; X counts the pages, the front matter's in roman numerals
+    from i, the body's from 1; Y is the last X of the same numbering."""
+    import re
+    feet = []
+    for n, t in enumerate(texts):
+        found = re.findall(r"Page ([ivxlc]+|\d+) of ([ivxlc]+|\d+|\?\?)", t)
+        if len(found) != 1:
+            return f"page {n + 1}: {len(found)} 'Page X of Y' feet"
+        feet.append(found[0])
+    front = [f for f in feet if not f[0].isdigit()]
+    body = feet[len(front):]
+    if any(not x.isdigit() for x, _ in body):
+        return f"roman numbers after the body's first page: {feet}"
+    want = [(r, front[-1][0]) for r in [x for x, _ in front]] if front else []
+    if [roman_value(x) for x, _ in front] != list(range(1, len(front) + 1)) or front != want:
+        return f"front matter feet {front}"
+    if body != [(str(k), str(len(body))) for k in range(1, len(body) + 1)]:
+        return f"body feet {body[:3]} ... {body[-2:]}"
+    return None
+

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import time
 
-from harness import HERE, ROOT, SOURCE, Failure, check, need, run, test
+from harness import HERE, ROOT, SOURCE, Failure, check, need, page_of_pages, run, test
 
 LATEX = os.path.join(HERE, "latex")
 ADVERSARIAL = os.path.join(LATEX, "adversarial.xml")
@@ -243,6 +243,9 @@ def latex_briefing(ctx, engine):
         pos = i + len(w)
     check(re.search(r"Page 1 of \d+", flat), f"{engine}: no 'Page X of Y' foot")
     check("Page 1 of ??" not in flat and "??" not in flat, f"{engine}: unresolved references")
+    # each numbering counts its own pages: "Page i of ii" on the contents, as the PDF says
+    feet = page_of_pages(text.split("\f")[:-1])
+    check(feet is None and re.search(r"Page i of [ivx]+ ", flat), f"{engine}: {feet}")
     r = run(["pdffonts", pdf], text=True)
     for row in r.stdout.splitlines()[2:]:
         check(row.split()[-5] == "yes" and "DejaVu" in row, f"{engine}: font {row}")

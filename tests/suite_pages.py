@@ -4,7 +4,7 @@ import json
 import os
 import re
 
-from harness import HERE, ROOT, SOURCE, check, need, run, test
+from harness import HERE, ROOT, SOURCE, check, need, page_of_pages, run, test
 
 STYLES = ["briefing", "memo", "digest"]
 
@@ -243,6 +243,29 @@ def pages_pdf_navigation(ctx):
         got.sort()
         check(got == want, f"{style}: {len(got)} link destinations differ from {len(want)} layout anchors")
         check(j.get("pagelabels"), f"{style}: no page labels")
+
+
+@test
+def pages_page_of_pages(ctx):
+    """"Page X of Y" counts within its numbering: "Page i of ii" on the front matter (it
+    read "Page i of 16", the body's count), "Page 1 of 16" in the body, in every style whose
+    foot says it."""
+    need("pdftotext")
+    tried = 0
+    for style in STYLES:
+        with open(os.path.join(ROOT, "styles", style + ".xml"), encoding="utf-8") as f:
+            if "{pages}" not in f.read():
+                continue
+        tried += 1
+        pdf = build_pdf(ctx, SOURCE, style, ctx.tmp("pp-" + style))
+        r = run(["pdftotext", "-layout", pdf, "-"], text=True)
+        check(r.returncode == 0, f"{style}: pdftotext: {r.stderr}")
+        texts = r.stdout.split("\f")[:-1]
+        wrong = page_of_pages(texts)
+        check(wrong is None, f"{style}: {wrong}")
+        if style == "briefing":  # (its contents page is the front matter's)
+            check(re.search(r"Page i of [ivx]+", texts[0]), f"{style}: no front matter numbering")
+    check(tried >= 2, f"{tried} styles with 'of {{pages}}'")
 
 
 @test

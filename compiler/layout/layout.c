@@ -788,12 +788,8 @@ void lay_page_label(const struct layout *l, int page, char *out, size_t n)
 		snprintf(out, n, "%d", page - l->body_page + 1);
 }
 
-int lay_body_pages(const struct layout *l)
-{
-	return l->npages - l->body_page;
-}
-
-/* Expands a template's fields: {short-title}, {title}, {page}, {pages}, {section}, {date},
+/* Expands a template's fields: {short-title}, {title}, {page}, {pages} (the number of the
+ * last page numbered as this one: of the front matter or of the body), {section}, {date},
  * {classification}, {as-of} ("Situation as of ..." in a dated snapshot, else nothing). */
 static char *S_expand(const char *tpl, const struct doc *doc, const struct layout *l, int page,
 	const char *section)
@@ -811,8 +807,12 @@ static char *S_expand(const char *tpl, const struct doc *doc, const struct layou
 			else if (n == 4 && strncmp(p + 1, "page", n) == 0) {
 				lay_page_label(l, page, num, sizeof num);
 				buf_puts(&b, num);
-			} else if (n == 5 && strncmp(p + 1, "pages", n) == 0)
-				buf_printf(&b, "%d", lay_body_pages(l));
+			} else if (n == 5 && strncmp(p + 1, "pages", n) == 0) {
+				/* the last number of this page's numbering: "ii" in the front matter */
+				lay_page_label(l, page < l->body_page ? l->body_page - 1 : l->npages - 1, num,
+					sizeof num);
+				buf_puts(&b, num);
+			}
 			else if (n == 7 && strncmp(p + 1, "section", n) == 0)
 				buf_puts(&b, section ? section : "");
 			else if (n == 5 && strncmp(p + 1, "as-of", n) == 0)

@@ -88,8 +88,6 @@ struct lay_sink {
 
 /* The printed number of a page (index from 0): "ii" in the front matter, "3" in the body. */
 void lay_page_label(const struct layout *l, int page, char *out, size_t n);
-/* The number of body pages (what "Page X of Y" counts). */
-int lay_body_pages(const struct layout *l);
 
 /* Lays out the whole document. Diagnostics (missing glyphs, overfull lines) go to d, with the
  * source file name for their positions. Never fails on content. With sink NULL every page

@@ -30,6 +30,7 @@ struct S_tex {
 	size_t ntargets;
 	enum S_family *family;       /* per style font: how the preamble names it */
 	int lists, tables, quotes, rule, marks, notes, toc, multicols, maxlevel, tikz;
+	int pages; /* a running head or foot shows {pages} (\briefPages) */
 	int in_quote, env_depth, in_columns, notecount;
 };
 
@@ -911,8 +912,12 @@ static void S_toc(struct S_tex *t)
 	if (t->s->toc_mode == TOC_OWN_PAGE)
 		buf_puts(b, "\\clearpage\n");
 	buf_puts(b, "\\pdfbookmark[1]{Contents}{contents}\n\\tableofcontents\n");
-	if (t->s->toc_mode == TOC_OWN_PAGE)
-		buf_puts(b, "\\clearpage\n\\pagenumbering{arabic}\n");
+	if (t->s->toc_mode == TOC_OWN_PAGE) {
+		/* (the front matter's last number, for its pages' {pages}; the body's then) */
+		buf_puts(b, t->pages ? "\\label{briefFrontEnd}\\clearpage\n\\pagenumbering{arabic}\n"
+			"\\renewcommand\\briefPages{\\pageref*{LastPage}}\n"
+			: "\\clearpage\n\\pagenumbering{arabic}\n");
+	}
 	buf_putc(b, '\n');
 	S_span_end(t);
 }
@@ -1185,7 +1190,7 @@ static void S_template(struct buf *b, struct S_tex *t, const char *s, size_t n)
 		} else if (k == 4 && strncmp(f, "page", k) == 0)
 			tex = "\\thepage{}";
 		else if (k == 5 && strncmp(f, "pages", k) == 0)
-			tex = "\\pageref*{LastPage}";
+			tex = "\\briefPages{}";
 		else if (k == 7 && strncmp(f, "section", k) == 0) {
 			tex = "\\rightmark{}";
 		}
@@ -1327,8 +1332,8 @@ static void S_preamble(struct buf *p, struct S_tex *t)
 	}
 	if (has_head || has_foot)
 		buf_puts(p, "\\usepackage{fancyhdr}\n");
-	if ((s->header && strstr(s->header, "{pages}")) || (s->footer && strstr(s->footer, "{pages}")))
-		buf_puts(p, "\\usepackage{lastpage}\n");
+	if (t->pages) /* (the body's last page; \briefPages is made the front matter's there) */
+		buf_puts(p, "\\usepackage{lastpage}\n\\newcommand\\briefPages{\\pageref*{LastPage}}\n");
 	if (t->lists)
 		buf_puts(p, "\\usepackage{enumitem}\n");
 	if (t->tables)
@@ -1524,6 +1529,7 @@ int tex_render(const struct doc *doc, const struct style *s, struct fonts *f, st
 	t.ntargets = targets.n;
 	t.family = xcalloc((size_t)(s->nfonts > 0 ? s->nfonts : 1), sizeof *t.family);
 	t.marks = S_uses_section(s->header) || S_uses_section(s->footer);
+	t.pages = (s->header && strstr(s->header, "{pages}")) || (s->footer && strstr(s->footer, "{pages}"));
 	t.multicols = s->columns > 1;
 
 	struct buf body = {0};
@@ -1536,7 +1542,8 @@ int tex_render(const struct doc *doc, const struct style *s, struct fonts *f, st
 		if (c->type == DOC_TOC && s->toc_mode == TOC_OWN_PAGE)
 			own_page_toc = 1;
 	if (own_page_toc)
-		buf_puts(&body, "\\pagenumbering{roman}\n");
+		buf_puts(&body, t.pages ? "\\pagenumbering{roman}\n"
+			"\\renewcommand\\briefPages{\\pageref*{briefFrontEnd}}\n" : "\\pagenumbering{roman}\n");
 	const struct style_block *bb = style_block(s, "body");
 	if (bb->align != ALIGN_JUSTIFY)
 		buf_printf(&body, "%s\n", S_align(bb->align));

@@ -1245,8 +1245,10 @@ def output_fault_batch_without_unnamed_files(ctx):
     check(r.returncode == 0, r.stderr)
     files = sorted(os.listdir(ref))
     os.makedirs(out)
-    refuse = [strace, "-f", "-qq", "-o", os.devnull, "-P", out, "-e", "trace=openat",
-              "-e", "inject=openat:error=EOPNOTSUPP"]
+    def refuse_in(where):  # (O_TMPFILE, or any open, in that directory: refused)
+        return [strace, "-f", "-qq", "-o", os.devnull, "-P", where, "-e", "trace=openat",
+                "-e", "inject=openat:error=EOPNOTSUPP"]
+    refuse = refuse_in(out)
     r = run(refuse + [ctx.briefc, "build", MINIMAL, "--all-topics", "--out", out, "--jobs", "2"],
             text=True, timeout=600)
     check(r.returncode == 0, f"exit {r.returncode}: {r.stderr}")
@@ -1267,6 +1269,22 @@ def output_fault_batch_without_unnamed_files(ctx):
     check(sorted(os.listdir(out)) == files, f"left behind: {sorted(set(os.listdir(out)) - set(files))}")
     check(os.path.isdir(os.path.join(out, blocked)), "the directory in the way was replaced")
     check(os.path.join(out, blocked) not in r.stdout.split(), f"{blocked} printed: {r.stdout}")
+    # one report, written and named at once, the same way
+    main = [f for f in files if f.count(".") == 1][0]  # (the full briefing: stem.pdf)
+    one = os.path.join(d, "one")
+    os.makedirs(one)
+    r = run(refuse_in(one) + [ctx.briefc, "build", MINIMAL, "--out", one],
+            text=True, timeout=600)
+    check(r.returncode == 0, f"one report: exit {r.returncode}: {r.stderr}")
+    check(os.listdir(one) == [main], f"one report: {os.listdir(one)}")
+    with open(os.path.join(ref, main), "rb") as a, open(os.path.join(one, main), "rb") as b:
+        check(a.read() == b.read(), f"one report: {main} differs from the report written unnamed")
+    os.remove(os.path.join(one, main))
+    os.makedirs(os.path.join(one, main))
+    r = run(refuse_in(one) + [ctx.briefc, "build", MINIMAL, "--out", one],
+            text=True, timeout=600)
+    check(r.returncode == 3 and "Is a directory" in r.stderr, f"one report blocked: exit {r.returncode}: {r.stderr}")
+    check(os.listdir(one) == [main], f"one report blocked: left behind {os.listdir(one)}")
 
 
 @test

@@ -118,64 +118,16 @@ static int S_name_unnamed(int fd, const char *path)
 	return 0;
 }
 
-/* Linux: the data goes to an unnamed file in the target directory (O_TMPFILE), which gets a
- * name only once it is complete (and synced, unless OUT_STAGED), and is renamed over path at
- * once: a process killed while writing leaves nothing behind (the kernel frees an unnamed
- * file). Returns 0, -1 on failure (errno set), or 1 when the file system cannot make unnamed
- * files. */
-static int S_write_unnamed(const char *path, const char *dir, const struct S_src *src)
-{
-	int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL ? 1 : -1;
-	int rc = S_write_all(fd, src) != 0 ? -1 : S_name_unnamed(fd, path);
-	int e = errno;
-	close(fd);
-	errno = e;
-	return rc; /* (1, no /proc: a named temporary instead) */
-}
 #endif
 
-/* Elsewhere: a named temporary (<path>.XXXXXX) in the target directory, removed on failure. */
-static int S_write_named(const char *path, const struct S_src *src)
-{
-	size_t n = strlen(path);
-	char *tmp = xmalloc(n + 16);
-	snprintf(tmp, n + 16, "%s.XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		free(tmp);
-		return -1;
-	}
-	int rc = S_write_all(fd, src);
-	int e = errno;
-	if (close(fd) != 0 && rc == 0) {
-		rc = -1;
-		e = errno;
-	}
-	if (rc == 0 && rename(tmp, path) != 0) {
-		rc = -1;
-		e = errno;
-	}
-	if (rc != 0)
-		unlink(tmp);
-	free(tmp);
-	errno = e;
-	return rc;
-}
+/* ---- a file written, then named ---- */
 
-/* ---- files named later ---- */
-
-struct out_later_file {
-	int tag;
-	int fd;
-	char *tmp;  /* its temporary name, or NULL: it has none yet (O_TMPFILE) */
-	char *path;
-};
-
-/* A file for path with no name (tmp NULL), or a named temporary beside it: the open fd, or -1
- * with errno set. */
-static int S_open_later(const char *path, char **tmp)
+/* Opens a file to be written for path and named once it is complete: on Linux an unnamed
+ * file in the target directory (O_TMPFILE; *tmp NULL), which a process killed while
+ * writing leaves nowhere (the kernel frees it); elsewhere, or where the file system makes
+ * none or there is no /proc to name it from, a named temporary beside path (*tmp,
+ * <path>.XXXXXX). The open fd, or -1 with errno set. */
+static int S_open(const char *path, char **tmp)
 {
 	*tmp = NULL;
 	int fd;
@@ -198,7 +150,7 @@ static int S_open_later(const char *path, char **tmp)
 	size_t n = strlen(path);
 	*tmp = xmalloc(n + 16);
 	snprintf(*tmp, n + 16, "%s.XXXXXX", path);
-	fd = mkostemp(*tmp, O_CLOEXEC); /* (it stays open while the batch goes on) */
+	fd = mkostemp(*tmp, O_CLOEXEC); /* (a batch keeps it open while it goes on) */
 	if (fd < 0) {
 		int e = errno;
 		free(*tmp);
@@ -208,18 +160,54 @@ static int S_open_later(const char *path, char **tmp)
 	return fd;
 }
 
+/* Names a complete file from S_open: an unnamed one linked beside path and renamed over it,
+ * a named temporary closed (some file systems report a failed write only then) and renamed.
+ * Closes fd; removes the temporary when it fails. 0, or the errno value. */
+static int S_name(int fd, const char *tmp, const char *path)
+{
+	int e = 0;
+	if (tmp != NULL) {
+		if (close(fd) != 0 || rename(tmp, path) != 0)
+			e = errno;
+		if (e != 0)
+			unlink(tmp);
+		return e;
+	}
+#ifdef O_TMPFILE
+	if (S_name_unnamed(fd, path) != 0)
+		e = errno;
+#endif
+	close(fd);
+	return e;
+}
+
+/* Gives up a file from S_open: closed, its temporary removed. */
+static void S_discard(int fd, const char *tmp)
+{
+	close(fd);
+	if (tmp != NULL)
+		unlink(tmp);
+}
+
+/* ---- files named later ---- */
+
+struct out_later_file {
+	int tag;
+	int fd;
+	char *tmp;  /* its temporary name, or NULL: it has none yet (O_TMPFILE) */
+	char *path;
+};
+
 int out_write_later(struct out_later *l, int tag, const char *path, out_writer write, void *ctx,
 	const void *data, size_t len, char *err, size_t errsize)
 {
 	struct S_src src = {.data = data, .len = len, .write = write, .ctx = ctx, .sync = OUT_STAGED};
 	char *tmp;
-	int fd = S_open_later(path, &tmp);
+	int fd = S_open(path, &tmp);
 	if (fd < 0 || S_write_all(fd, &src) != 0) {
 		snprintf(err, errsize, "%s: %s", path, strerror(errno));
 		if (fd >= 0)
-			close(fd);
-		if (tmp != NULL)
-			unlink(tmp);
+			S_discard(fd, tmp);
 		free(tmp);
 		return -1;
 	}
@@ -244,15 +232,10 @@ void out_later_publish(struct out_later *l,
 	for (int i = 0; i < l->n; i++) {
 		struct out_later_file *f = &l->v[i];
 		int e = bad[i];
-		if (e == 0 && f->tmp != NULL && rename(f->tmp, f->path) != 0)
-			e = errno;
-#ifdef O_TMPFILE
-		else if (e == 0 && f->tmp == NULL && S_name_unnamed(f->fd, f->path) != 0)
-			e = errno;
-#endif
-		if (e != 0 && f->tmp != NULL)
-			unlink(f->tmp);
-		close(f->fd);
+		if (e == 0)
+			e = S_name(f->fd, f->tmp, f->path);
+		else
+			S_discard(f->fd, f->tmp);
 		char msg[512];
 		if (e != 0)
 			snprintf(msg, sizeof msg, "%s: %s", f->path, strerror(e));
@@ -267,9 +250,7 @@ void out_later_publish(struct out_later *l,
 void out_later_free(struct out_later *l)
 {
 	for (int i = 0; i < l->n; i++) {
-		close(l->v[i].fd);
-		if (l->v[i].tmp != NULL)
-			unlink(l->v[i].tmp);
+		S_discard(l->v[i].fd, l->v[i].tmp);
 		free(l->v[i].tmp);
 		free(l->v[i].path);
 	}
@@ -277,21 +258,30 @@ void out_later_free(struct out_later *l)
 	*l = (struct out_later){0};
 }
 
+/* A file written now: opened, written (and synced, unless OUT_STAGED) and named at once. */
 static int S_atomic(const char *path, const struct S_src *src, char *err, size_t errsize)
 {
-	char *dir = S_dir_of(path);
-	int rc = 1;
-#ifdef O_TMPFILE
-	rc = S_write_unnamed(path, dir, src);
-#endif
-	if (rc == 1)
-		rc = S_write_named(path, src); /* (a writer writes it all again) */
-	if (rc != 0)
-		snprintf(err, errsize, "%s: %s", path, strerror(errno));
-	else if (src->sync == OUT_SYNC)
+	char *tmp;
+	int fd = S_open(path, &tmp), e = 0;
+	if (fd < 0) {
+		e = errno;
+	} else if (S_write_all(fd, src) != 0) {
+		e = errno;
+		S_discard(fd, tmp);
+	} else {
+		e = S_name(fd, tmp, path);
+	}
+	free(tmp);
+	if (e != 0) {
+		snprintf(err, errsize, "%s: %s", path, strerror(e));
+		return -1;
+	}
+	if (src->sync == OUT_SYNC) {
+		char *dir = S_dir_of(path);
 		out_sync_path(dir); /* the new entry too (best effort: some file systems refuse) */
-	free(dir);
-	return rc == 0 ? 0 : -1;
+		free(dir);
+	}
+	return 0;
 }
 
 int out_write_atomic(const char *path, const void *data, size_t len, enum out_sync sync,

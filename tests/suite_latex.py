@@ -63,6 +63,9 @@ def check_log(engine, log):
     check("Missing character" not in log, f"{engine}: missing characters: "
           + "; ".join(l for l in log.splitlines() if "Missing character" in l)[:400])
     check("Rerun to get" not in log, f"{engine}: two runs did not settle the references")
+    check("multiply defined" not in log and "multiply-defined" not in log,
+          f"{engine}: a label defined twice: "
+          + "; ".join(l for l in log.splitlines() if "multiply" in l)[:300])
 
 
 def pdf_text(path, *extra):
@@ -203,6 +206,7 @@ def latex_escaping_in_source(ctx):
         "\\textquotesingle{}statement\\textquotesingle{} \\textasciigrave{}quoted\\textasciigrave{}",
         "no~break, narrow\\,space, soft\\-hyphen, tab tab, \\emph{blank lines} inside",
         "\\textbackslash{}par and", "\\label{t:5Fcease}", "\\hyperref[t:5Fcease]{",  # identifiers as labels, sanitised
+        "\\label{:4CastPage}", "\\hyperref[:4CastPage]{",  # (lastpage's own label, an identifier too)
         "\\href{https://example.org/a\\_b\\%41c/\\%7Bx\\%7D\\%5Cy\\%7Cz\\%5Ew(1)?q=1\\&r=\\~s\\#frag}",
     ]:
         check(want in tex, f".tex lacks {want!r}")

@@ -169,6 +169,10 @@ void tex_esc_url(struct buf *b, const char *s)
 
 void tex_esc_label(struct buf *b, const char *s)
 {
+	if (strcmp(s, "LastPage") == 0) { /* (lastpage's own label: its L escaped) */
+		buf_puts(b, ":4CastPage");
+		return;
+	}
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (S_alnum(*p) || *p == '-' || *p == '.')
 			buf_putc(b, (char)*p);

@@ -27,7 +27,9 @@ void tex_esc_url(struct buf *b, const char *s);
 
 /* Appends the identifier s as a label name for \label, \hyperref and \hypertarget: ASCII
  * letters, digits, '-' and '.' are kept; any other byte becomes ":XX" (hex), so distinct
- * identifiers stay distinct. */
+ * identifiers stay distinct. "LastPage", the lastpage package's label, becomes
+ * ":4CastPage"; a ':' not followed by two capital hex digits (briefc's own labels) is never
+ * made. */
 void tex_esc_label(struct buf *b, const char *s);
 
 #endif

@@ -913,8 +913,9 @@ static void S_toc(struct S_tex *t)
 		buf_puts(b, "\\clearpage\n");
 	buf_puts(b, "\\pdfbookmark[1]{Contents}{contents}\n\\tableofcontents\n");
 	if (t->s->toc_mode == TOC_OWN_PAGE) {
-		/* (the front matter's last number, for its pages' {pages}; the body's then) */
-		buf_puts(b, t->pages ? "\\label{briefFrontEnd}\\clearpage\n\\pagenumbering{arabic}\n"
+		/* (the front matter's last number, for its pages' {pages}; the body's then: a label
+		 * tex_esc_label never makes from an identifier, ':' and no hex digits) */
+		buf_puts(b, t->pages ? "\\label{brief:front}\\clearpage\n\\pagenumbering{arabic}\n"
 			"\\renewcommand\\briefPages{\\pageref*{LastPage}}\n"
 			: "\\clearpage\n\\pagenumbering{arabic}\n");
 	}
@@ -1543,7 +1544,7 @@ int tex_render(const struct doc *doc, const struct style *s, struct fonts *f, st
 			own_page_toc = 1;
 	if (own_page_toc)
 		buf_puts(&body, t.pages ? "\\pagenumbering{roman}\n"
-			"\\renewcommand\\briefPages{\\pageref*{briefFrontEnd}}\n" : "\\pagenumbering{roman}\n");
+			"\\renewcommand\\briefPages{\\pageref*{brief:front}}\n" : "\\pagenumbering{roman}\n");
 	const struct style_block *bb = style_block(s, "body");
 	if (bb->align != ALIGN_JUSTIFY)
 		buf_printf(&body, "%s\n", S_align(bb->align));

@@ -455,9 +455,13 @@ xmlNodePtr xmlread_next(xmlNodePtr n, int into)
 {
 	if (into && n->type == XML_ELEMENT_NODE && n->children != NULL)
 		return n->children;
-	while (n != NULL && n->next == NULL)
-		n = n->parent != NULL && n->parent->type == XML_ELEMENT_NODE ? n->parent : NULL;
-	return n != NULL ? n->next : NULL;
+	for (; n != NULL; n = n->parent) {
+		if (n->parent == NULL || n->parent->type != XML_ELEMENT_NODE)
+			return NULL; /* (n is the root element: what follows it is not inside) */
+		if (n->next != NULL)
+			return n->next;
+	}
+	return NULL;
 }
 
 const char *xmlread_text(struct arena *a, xmlNodePtr n)

@@ -338,6 +338,32 @@ static void test_element_only_blanks(void)
 	diag_free(&d);
 }
 
+/* xmlread_next walks the root element in document order, into elements or past them, and
+ * never out of it (a comment and a processing instruction follow it here). */
+static void test_next_in_document_order(void)
+{
+	const char *src = "<!--before--><r><x>t<y/></x>u<z><w/></z></r><!--after--><?pi x?>";
+	struct diags d = {0};
+	xmlDocPtr doc = xmlread_memory("n.xml", src, strlen(src), NULL, &d);
+	CHECK(doc != NULL);
+	if (doc == NULL) {
+		diag_free(&d);
+		return;
+	}
+	char seen[64] = "";
+	xmlNodePtr r = xmlDocGetRootElement(doc);
+	for (xmlNodePtr n = r; n != NULL && strlen(seen) < 40; n = xmlread_next(n, 1))
+		strcat(seen, n->type == XML_TEXT_NODE ? (const char *)n->content : (const char *)n->name);
+	CHECK_MSG(strcmp(seen, "rxtyuzw") == 0, "walked %s", seen);
+	seen[0] = '\0'; /* past x and z without entering them */
+	for (xmlNodePtr n = r->children; n != NULL && strlen(seen) < 40; n = xmlread_next(n, 0))
+		strcat(seen, n->type == XML_TEXT_NODE ? (const char *)n->content : (const char *)n->name);
+	CHECK_MSG(strcmp(seen, "xuz") == 0, "walked past: %s", seen);
+	CHECK(xmlread_next(r, 0) == NULL);
+	xmlFreeDoc(doc);
+	diag_free(&d);
+}
+
 /* The file reader (a chunk at a time) and the memory reader give the same tree. */
 static void test_file_equals_memory(void)
 {
@@ -648,6 +674,7 @@ const struct unit_test read_tests[] = {
 	{"facets_diagnostics", test_facets_diagnostics},
 	{"builtin_styles_valid", test_builtin_styles_valid},
 	{"element_only_blanks", test_element_only_blanks},
+	{"next_in_document_order", test_next_in_document_order},
 	{"file_equals_memory", test_file_equals_memory},
 	{"consuming_transform", test_consuming_transform},
 	{"minimal_is_valid", test_minimal_is_valid},

@@ -134,25 +134,26 @@ static const char *S_xml_lang(xmlNodePtr n)
 
 /* While the font finder works, hyphenates the source's words in the document's language
  * (the reports find them memoised, and so does every worker forked later), as long as
- * nothing is ready on fd: time this process would otherwise spend waiting. Text in
- * another language is left to the layout. */
+ * nothing is ready on fd, asked before the first word and after every 32 (some 40 us):
+ * time this process would otherwise spend waiting. Text in another language is left to
+ * the layout. */
 static void S_warm_hyphens(const struct S_loaded *ld, struct hyph *hy, int fd)
 {
 	const char *lang = ld->m->lang;
-	xmlNodePtr n = xmlDocGetRootElement(ld->m->doc);
 	struct pollfd pf = {.fd = fd, .events = POLLIN};
-	int words = 0;
-	while (n != NULL) {
+	int budget = 0;
+	for (xmlNodePtr n = xmlDocGetRootElement(ld->m->doc); n != NULL;) {
 		const char *l = n->type == XML_ELEMENT_NODE ? S_xml_lang(n) : NULL;
 		int skip = l != NULL && strcmp(l, lang) != 0; /* (its text is left to the layout) */
-		if (n->type == XML_TEXT_NODE && n->content != NULL) {
-			const char *t = (const char *)n->content;
-			words += lay_warm_hyphens(hy, ld->s, lang, t, strlen(t));
-			if (words >= 32) { /* (asked often enough to stop within some 50 us) */
-				words = 0;
+		const char *t = n->type == XML_TEXT_NODE ? (const char *)n->content : NULL;
+		const char *end = t != NULL ? t + strlen(t) : NULL;
+		while (t != NULL && t < end) {
+			if (budget == 0) {
 				if (poll(&pf, 1, 0) != 0)
 					return;
+				budget = 32;
 			}
+			t = lay_warm_hyphens(hy, ld->s, lang, t, end, &budget);
 		}
 		n = xmlread_next(n, !skip);
 	}

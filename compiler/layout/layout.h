@@ -99,11 +99,12 @@ void lay_free(struct layout *l);
 /* The anchor's page and position (the first of that name), or NULL; from an index made when
  * lay_run has placed the pages. */
 const struct lay_anchor *lay_anchor(const struct layout *l, const char *name);
-/* Finds, ahead of any layout, the hyphenation points of the words of text (UTF-8, n bytes,
- * in language lang, which must have patterns) that paragraphs in style s would ask for, so
- * that the hyphenator has them memoised; returns how many words were looked up. */
-int lay_warm_hyphens(struct hyph *hy, const struct style *s, const char *lang, const char *text,
-	size_t n);
+/* Finds, ahead of any layout, the hyphenation points of the words of [text, end) (UTF-8, in
+ * language lang, which must have patterns) that paragraphs in style s would ask for, so
+ * that the hyphenator has them memoised: at most *budget words, counted down. Returns
+ * where it stopped: end, or the next word's start once the budget is spent. */
+const char *lay_warm_hyphens(struct hyph *hy, const struct style *s, const char *lang,
+	const char *text, const char *end, int *budget);
 /* Text dump for golden tests (--dump layout). */
 void lay_dump(const struct layout *l, const struct fonts *f, FILE *out);
 

@@ -161,12 +161,11 @@ static int S_hyph_points(struct lay_ctx *st, const char *text, const struct lay_
 	return n;
 }
 
-int lay_warm_hyphens(struct hyph *hy, const struct style *s, const char *lang, const char *text,
-	size_t n)
+const char *lay_warm_hyphens(struct hyph *hy, const struct style *s, const char *lang,
+	const char *text, const char *end, int *budget)
 {
-	int words = 0;
-	const char *q = text, *end = text + n, *w = text;
-	while (w < end) {
+	const char *q = text, *w = text;
+	while (w < end && *budget > 0) {
 		/* the next word: up to a space, a line end, a tab or a no-break space (as
 		 * S_add_text ends words) */
 		const char *at = q;
@@ -178,11 +177,11 @@ int lay_warm_hyphens(struct hyph *hy, const struct style *s, const char *lang, c
 		if (at > w && S_hyph_core(w, (size_t)(at - w), &core_s, &core_e, &first)) {
 			hyph_word(hy, lang, core_s, (size_t)(core_e - core_s), s->hyphen_min_left,
 				s->hyphen_min_right, pts, 64);
-			words++;
+			--*budget;
 		}
 		w = q;
 	}
-	return words;
+	return w < end ? w : end;
 }
 
 /* Adds a piece for text[a, b) of the model piece src, with width w in points. */

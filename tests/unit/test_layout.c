@@ -689,8 +689,23 @@ static int S_set(const char *text, double width, const char *lang, char lines[][
 	return n;
 }
 
+/* Lays text out as one body paragraph 60 points wide with the fonts f (and their
+ * hyphenator). */
+static void S_lay_narrow(struct fonts *f, struct style *s, const char *text, struct diags *d)
+{
+	struct doc *doc = doc_new();
+	doc->lang = "en";
+	struct doc_node *p = doc_add(doc, doc->root, DOC_PARA, 1);
+	p->cls = "body";
+	doc_add_text(doc, p, text, 1);
+	s->margin_outer = s->page_w - s->margin_inner - 60; /* (narrow: words are broken) */
+	lay_free(lay_run(doc, s, f, "t.xml", d, NULL));
+	doc_free(doc);
+}
+
 /* lay_warm_hyphens asks the hyphenator for the words a paragraph of the same text asks
- * for, and only those: after it, laying the paragraph out memoises nothing new. */
+ * for, and only those: after it, laying the paragraph out memoises nothing new, and laid
+ * out without it, the paragraph memoises as many. A budget stops it at a word's start. */
 static void test_warm_hyphens(void)
 {
 	struct diags d = {0};
@@ -704,20 +719,30 @@ static void test_warm_hyphens(void)
 	 * number, capitals, a word with a hyphen or a digit inside */
 	const char *text = "The internationalisation of\npeacekeeping, in\t2020:\xc2\xa0NATO "
 		"re-establishment don't B52bomber Representatives";
-	int n = lay_warm_hyphens(h, s, "en", text, strlen(text));
-	CHECK_MSG(n == 4 && hyph_memoised(h) == 4, "warmed %d words, memoised %zu", n,
-		hyph_memoised(h));
-	struct doc *doc = doc_new();
-	doc->lang = "en";
-	struct doc_node *p = doc_add(doc, doc->root, DOC_PARA, 1);
-	p->cls = "body";
-	doc_add_text(doc, p, text, 1);
-	s->margin_outer = s->page_w - s->margin_inner - 60; /* (narrow: words are broken) */
-	struct layout *l = lay_run(doc, s, f, "t.xml", &d, NULL);
+	const char *end = text + strlen(text);
+	int budget = 100;
+	const char *at = lay_warm_hyphens(h, s, "en", text, end, &budget);
+	CHECK_MSG(at == end && budget == 96 && hyph_memoised(h) == 4, "warmed %d words, memoised %zu",
+		100 - budget, hyph_memoised(h));
+	S_lay_narrow(f, s, text, &d);
 	CHECK_MSG(hyph_memoised(h) == 4, "the layout memoised %zu words after the warm-up",
 		hyph_memoised(h));
-	lay_free(l);
-	doc_free(doc);
+	font_close(f);
+	style_free(s);
+	/* the same paragraph on fonts of its own, not warmed: as many words */
+	f = S_fonts_needed(&s, &d);
+	if (f == NULL)
+		return;
+	S_lay_narrow(f, s, text, &d);
+	CHECK_MSG(hyph_memoised(font_hyphenator(f)) == 4, "the layout alone memoised %zu words",
+		hyph_memoised(font_hyphenator(f)));
+	/* two words' budget: it stops at the start of the word after the second ("in") */
+	struct hyph *fresh = hyph_open(NULL);
+	budget = 2;
+	at = lay_warm_hyphens(fresh, s, "en", text, end, &budget);
+	CHECK_MSG(budget == 0 && strncmp(at, "in\t2020", 7) == 0 && hyph_memoised(fresh) == 2,
+		"stopped at '%.12s' with %d left, %zu memoised", at, budget, hyph_memoised(fresh));
+	hyph_close(fresh);
 	font_close(f);
 	style_free(s);
 	diag_free(&d);

@@ -1245,8 +1245,8 @@ def output_fault_batch_without_unnamed_files(ctx):
     check(r.returncode == 0, r.stderr)
     files = sorted(os.listdir(ref))
     os.makedirs(out)
-    def refuse_in(where):  # (O_TMPFILE, or any open, in that directory: refused)
-        return [strace, "-f", "-qq", "-o", os.devnull, "-P", where, "-e", "trace=openat",
+    def refuse_in(where, log=os.devnull):  # (O_TMPFILE, or any open, in that directory: refused)
+        return [strace, "-f", "-qq", "-o", log, "-P", where, "-e", "trace=openat",
                 "-e", "inject=openat:error=EOPNOTSUPP"]
     refuse = refuse_in(out)
     r = run(refuse + [ctx.briefc, "build", MINIMAL, "--all-topics", "--out", out, "--jobs", "2"],
@@ -1273,9 +1273,12 @@ def output_fault_batch_without_unnamed_files(ctx):
     main = [f for f in files if f.count(".") == 1][0]  # (the full briefing: stem.pdf)
     one = os.path.join(d, "one")
     os.makedirs(one)
-    r = run(refuse_in(one) + [ctx.briefc, "build", MINIMAL, "--out", one],
+    log = os.path.join(d, "one.strace")
+    r = run(refuse_in(one, log) + [ctx.briefc, "build", MINIMAL, "--out", one],
             text=True, timeout=600)
     check(r.returncode == 0, f"one report: exit {r.returncode}: {r.stderr}")
+    refused = [l for l in open(log) if "O_TMPFILE" in l and "EOPNOTSUPP (Operation not supported) (INJECTED)" in l]
+    check(refused, f"one report: no unnamed file was refused: {open(log).read()[:300]}")
     check(os.listdir(one) == [main], f"one report: {os.listdir(one)}")
     with open(os.path.join(ref, main), "rb") as a, open(os.path.join(one, main), "rb") as b:
         check(a.read() == b.read(), f"one report: {main} differs from the report written unnamed")

@@ -99,7 +99,7 @@ def keep_violations(ctx, src, style, columns=1):
     name = f"{os.path.basename(style)}/{os.path.basename(src)}"
     bad = []
     for i, pg in enumerate(pages):
-        lines = [f for f in pg["flow"] if f[0] in "lr"]
+        lines = [f for f in pg["flow"] if f[0] in "lrf"]  # (lines, table rows, a figure's rows)
         if not lines:
             continue
         last, first = lines[-1], lines[0]
@@ -266,6 +266,29 @@ def pages_page_of_pages(ctx):
         if style == "briefing":  # (its contents page is the front matter's)
             check(re.search(r"Page i of [ivx]+", texts[0]), f"{style}: no front matter numbering")
     check(tried >= 2, f"{tried} styles with 'of {{pages}}'")
+
+
+@test
+def pages_spanning_timeline_flows(ctx):
+    """In two columns a timeline spans the page: it starts below the columns of the page
+    its heading and first row fit on (it moved whole to the next page, leaving half a
+    page empty), its rows go on to the next page, and its last row stays with its legend."""
+    pages, _ = dump_layout(ctx, SOURCE, "digest")
+    where = {}
+    for i, pg in enumerate(pages):
+        for kind, fid, line, lines, cls in pg["flow"]:
+            if kind == "f":
+                where.setdefault("first", i)
+                where["last"] = i
+            if cls == "legend":
+                where.setdefault("legend", i)
+    check("first" in where and "legend" in where, f"no timeline or legend: {where}")
+    first = pages[where["first"]]["flow"]
+    at = next(j for j, f in enumerate(first) if f[0] == "f")
+    check(at >= 2 and first[at - 1][4] == "h1" and any(f[0] == "l" and f[4] == "body" for f in first[:at - 1]),
+          f"the timeline's page has no column text above its heading: {first[:at + 1]}")
+    check(where["last"] == where["legend"], f"the last row on page {where['last'] + 1}, "
+          f"its legend on page {where['legend'] + 1}")
 
 
 @test

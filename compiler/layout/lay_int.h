@@ -183,6 +183,8 @@ struct lay_ctx {
 	double col_x;        /* left edge of the current frame */
 	double cols_top;     /* top of the columns on the current page (below spanning material) */
 	double frame_bottom; /* bottom of the columns (raised when balancing) */
+	double fill_tail;    /* what a chain running to the end of the items filled keeps with
+	                      * after them (spanning items kept with column material), or 0 */
 	struct lay_table *open_table; /* a table whose rows continue in the next frame */
 	int body_started;
 	double pending_space; /* space asked for below the last block */

@@ -345,12 +345,14 @@ static void S_fill(struct lay_ctx *st, int from, int to, int *page_of)
 		}
 		/* the chain of items kept with this one */
 		double chain = 0;
-		int notes[32], nn;
-		for (int e = k; e < to; e++) {
+		int notes[32], nn, e = k;
+		for (; e < to; e++) {
 			chain += st->v[e].h + S_notes_of(st, &st->v[e], notes, &nn, 32);
 			if (!st->v[e].keep || st->v[e].kind == V_PAGEBREAK)
 				break;
 		}
+		if (e == to)
+			chain += st->fill_tail;
 		double room = fr->bottom - fr->y - fr->notes_h;
 		/* Only a frame as tall as a page's column takes what does not fit anyway; a column
 		 * shortened by spanning material above it passes it on. */
@@ -582,9 +584,19 @@ static void S_place_span(struct lay_ctx *st)
 {
 	if (st->nspan == 0)
 		return;
+	/* What must go below the columns on this page, or else all of it on the next: the
+	 * spanning items' first chain (up to the first that does not keep with the next: a
+	 * timeline's heading and first row, whose other rows may go on), and when that chain
+	 * ends the run, the column material kept with it (a spanning heading is never left
+	 * without the text it heads). */
 	double h = 0, chain = 0;
-	for (int i = 0; i < st->nspan; i++)
+	int i = 0;
+	for (; i < st->nspan; i++) {
 		h += st->span[i].h;
+		if (!st->span[i].keep && st->span[i].kind != V_SPACE)
+			break;
+	}
+	int whole = i >= st->nspan - 1;
 	int k = 0;
 	while (k < st->nv && st->v[k].kind == V_SPACE)
 		k++;
@@ -594,7 +606,7 @@ static void S_place_span(struct lay_ctx *st)
 			break;
 	}
 	int page = st->fr.page;
-	if (st->cols_top > st->top + 0.01 && st->cols_top + h + chain > st->bottom) {
+	if (st->cols_top > st->top + 0.01 && st->cols_top + h + (whole ? chain : 0) > st->bottom) {
 		S_frame_close(st);
 		page = lay_new_page(st);
 		st->cols_top = st->top;
@@ -610,7 +622,9 @@ static void S_place_span(struct lay_ctx *st)
 	int nv = st->nv, vcap = st->vcap;
 	st->v = st->span;
 	st->nv = st->nspan;
+	st->fill_tail = whole ? 0 : chain; /* (the run's last chain keeps with that material) */
 	S_fill(st, 0, st->nv, NULL);
+	st->fill_tail = 0;
 	st->span = st->v;
 	st->v = v;
 	st->nv = nv;

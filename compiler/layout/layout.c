@@ -426,22 +426,11 @@ static void S_toc_fill(struct lay_ctx *st)
 
 /* ---- the timeline ---- */
 
-/* An item of the timeline: its place (tlplace.c) and what it shows. */
+/* A timeline item's label: its paragraph, and its lines when it is wider than the axis. */
 struct S_tl {
-	struct tl_item at;
-	int order;               /* its place in the source, which orders equal dates */
-	const struct doc_node *n;
 	struct lay_para *label;
-	struct lb_result wrap; /* its lines, when it is wider than the axis (at.lines > 1) */
+	struct lb_result wrap; /* (at.lines > 1) */
 };
-
-static int S_cmp_tl(const void *a, const void *b)
-{
-	const struct S_tl *x = a, *y = b;
-	if (x->at.day != y->at.day)
-		return x->at.day < y->at.day ? -1 : 1;
-	return (x->order > y->order) - (x->order < y->order);
-}
 
 static struct lay_box *S_fig_box(struct lay_fig *g, enum lay_kind kind)
 {
@@ -473,36 +462,27 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 {
 	const struct style *s = st->s;
 	const struct style_block *b = style_block(s, "timeline");
-	int n = 0;
-	for (const struct doc_node *c = tl->first; c; c = c->next)
-		n += c->type == DOC_ITEM && c->date != NULL;
+	const struct doc_node **items;
+	struct tl_item *at; /* (placed by tl_row, row by row) */
+	int n = tl_items(tl, &items, &at);
 	if (n == 0)
 		return;
 	struct S_tl *it = xcalloc((size_t)n, sizeof *it);
-	int k = 0;
-	for (const struct doc_node *c = tl->first; c; c = c->next) {
-		if (c->type != DOC_ITEM || c->date == NULL)
-			continue;
-		it[k].n = c;
-		it[k].order = k;
-		it[k].at.day = date_days(c->date);
-		it[k].at.end = c->date_end ? date_days(c->date_end) : it[k].at.day;
+	for (int k = 0; k < n; k++) {
+		const struct doc_node *c = items[k];
 		char when[64];
 		date_format(c->date, when, sizeof when);
 		it[k].label = S_owned_para(st);
 		lay_para_build(st, it[k].label, c, b, arena_strdup(&st->L->arena, when));
 		double mn, wrap = st->col_w - 12 - 3; /* (the axis, less the gap to the leader) */
-		lay_para_measure(it[k].label, &it[k].at.lw, &mn);
-		if (it[k].at.lw > wrap) {
+		lay_para_measure(it[k].label, &at[k].lw, &mn);
+		if (at[k].lw > wrap) {
 			/* wider than the axis: in lines of its width, alone on its row */
 			lay_para_break(st, it[k].label, b, wrap, 0, &it[k].wrap, c->line);
-			it[k].at.lines = it[k].wrap.nlines;
-			it[k].at.lw = wrap;
+			at[k].lines = it[k].wrap.nlines;
+			at[k].lw = wrap;
 		}
-		k++;
 	}
-	/* by date, keeping the source's order for equal dates */
-	qsort(it, (size_t)n, sizeof *it, S_cmp_tl);
 	long axis_end = tl->date_end ? date_days(tl->date_end) : 0;
 	double x0 = 6, x1 = st->col_w - 6;
 	double lane_h = b->leading + 2, tick_size = b->size * 0.9;
@@ -511,9 +491,6 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 	int face = font_face(st->f, b->font, b->bold, b->italic);
 	int marks = font_face(st->f, 0, 0, 0);
 	S_space(st, 6);
-	struct tl_item *at = xmalloc((size_t)n * sizeof *at); /* (placed by tl_row, row by row) */
-	for (int i = 0; i < n; i++)
-		at[i] = it[i].at;
 	int from = 0;
 	while (from < n) {
 		/* as many items as fit in TL_LANES lanes of labels */
@@ -539,7 +516,7 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 				g->labels[g->nlabels].y = top - (nl - 1 - j) * lane_h;
 				g->labels[g->nlabels].width = at[i].lw;
 				g->labels[g->nlabels].lead = b->leading;
-				g->labels[g->nlabels].link = it[i].n->target;
+				g->labels[g->nlabels].link = items[i]->target;
 				g->nlabels++;
 				first = last + 1;
 			}
@@ -559,7 +536,7 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 		a->size = 0.8;
 		a->color = axis;
 		for (int i = from; i < to; i++) {
-			const char *cls = it[i].n->cls ? it[i].n->cls : "event";
+			const char *cls = items[i]->cls ? items[i]->cls : "event";
 			if (at[i].end > at[i].day) {
 				struct lay_box *r = S_fig_box(g, LAY_RULE);
 				r->x = at[i].x;
@@ -578,7 +555,7 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 		double last_end = -1e9;
 		long span = hi > lo ? hi - lo : 1;
 		struct date_tick *tk;
-		int ntk = date_ticks(it[from].n->date, lo, hi, &tk);
+		int ntk = date_ticks(items[from]->date, lo, hi, &tk);
 		for (int k = 0; k < ntk; k++) {
 			double x = x0 + (x1 - x0) * (double)(tk[k].day - lo) / (double)span;
 			struct lay_box *t = S_fig_box(g, LAY_RULE);
@@ -589,10 +566,8 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 			t->color = axis;
 			const char *lab = arena_printf(&st->L->arena, "%s %d", tk[k].abbr, tk[k].year);
 			double w = font_text_width(st->f, face, tick_size, lab, strlen(lab));
-			if (x - w / 2 > last_end + 4 && x - w / 2 >= 0 && x + w / 2 <= st->col_w) {
+			if (tl_tick_shown(x, w, st->col_w, &last_end))
 				S_fig_text(st, g, lab, x, axis_y + 5 + tick_size, tick_size, grey, face, 1);
-				last_end = x + w / 2;
-			}
 		}
 		free(tk);
 		struct lay_vitem *v = lay_v_push(st, V_FIGURE, axis_y + 8 + tick_size * 1.4);
@@ -602,10 +577,11 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 			.cls = "timeline"};
 		from = to;
 	}
-	free(at);
 	for (int i = 0; i < n; i++)
 		lb_result_free(&it[i].wrap);
 	free(it);
+	free(at);
+	free(items);
 	st->pending_space = 6;
 }
 

@@ -1,7 +1,10 @@
 /* tlplace.c: where a timeline's markers and labels go: rows, positions, label lanes. */
 #include "tlplace.h"
+#include "../base/util.h"
+#include "../transform/doc.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 /* Whether item k's marker stands under item i's label: then k's leader rises to its own
  * label through i's lane, and i must sit higher. */
@@ -10,17 +13,18 @@ static int S_under(const struct tl_item *i, const struct tl_item *k)
 	return k->x >= i->lx - 2 && k->x <= i->lx + i->lw + 2;
 }
 
+/* The lanes a label takes: its lines. */
+static int S_lines(const struct tl_item *it)
+{
+	return it->lines > 1 ? it->lines : 1;
+}
+
 /* Positions and lanes of it[0..n) on an axis from x0 to x1 spanning days lo to hi; returns
  * the number of lanes the labels need (TL_LANES + 1: more than a row holds). A label takes
  * the lowest lane where it overlaps no label and stands above every marker under it, so the
  * labels are placed once all the markers under them are. Two labels each over the other's
  * marker cannot both be above, and a label with room on neither side of its marker cannot
  * stand beside it: such items are not for one row. */
-static int S_lines(const struct tl_item *it)
-{
-	return it->lines > 1 ? it->lines : 1;
-}
-
 static int S_place(struct tl_item *it, int n, double x0, double x1, long lo, long hi)
 {
 	double span = hi > lo ? (double)(hi - lo) : 1.0;
@@ -103,4 +107,55 @@ int tl_row(struct tl_item *it, int n, double x0, double x1, long axis_end, long 
 	S_span(it, to, to == n, axis_end, lo, hi);
 	*lanes = S_place(it, to, x0, x1, *lo, *hi); /* (one item: its lines, however many) */
 	return to;
+}
+
+/* A dated item and its place in the source, for sorting. */
+struct S_dated {
+	long day;
+	int order;
+	const struct doc_node *n;
+};
+
+static int S_cmp_dated(const void *a, const void *b)
+{
+	const struct S_dated *x = a, *y = b;
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+int tl_items(const struct doc_node *tl, const struct doc_node ***items, struct tl_item **at)
+{
+	int n = 0;
+	for (const struct doc_node *c = tl->first; c; c = c->next)
+		n += c->type == DOC_ITEM && c->date != NULL;
+	*items = NULL;
+	*at = NULL;
+	if (n == 0)
+		return 0;
+	struct S_dated *d = xmalloc((size_t)n * sizeof *d);
+	int k = 0;
+	for (const struct doc_node *c = tl->first; c; c = c->next)
+		if (c->type == DOC_ITEM && c->date != NULL) {
+			d[k] = (struct S_dated){date_days(c->date), k, c};
+			k++;
+		}
+	qsort(d, (size_t)n, sizeof *d, S_cmp_dated);
+	*items = xmalloc((size_t)n * sizeof **items);
+	*at = xcalloc((size_t)n, sizeof **at);
+	for (int i = 0; i < n; i++) {
+		(*items)[i] = d[i].n;
+		(*at)[i].day = d[i].day;
+		(*at)[i].end = d[i].n->date_end ? date_days(d[i].n->date_end) : d[i].day;
+	}
+	free(d);
+	return n;
+}
+
+int tl_tick_shown(double x, double w, double width, double *last_end)
+{
+	if (x - w / 2 <= *last_end + 4 || x - w / 2 < 0 || x + w / 2 > width)
+		return 0;
+	*last_end = x + w / 2;
+	return 1;
 }

@@ -25,4 +25,15 @@ struct tl_item {
 int tl_row(struct tl_item *it, int n, double x0, double x1, long axis_end, long *lo, long *hi,
 	int *lanes);
 
+struct doc_node;
+/* The dated items of a timeline node by date, those of one date in the source's order:
+ * *items their nodes, *at their days and last days (their labels' widths and lines left to
+ * the caller), both malloc'd (NULL when there are none). Returns how many. */
+int tl_items(const struct doc_node *tl, const struct doc_node ***items, struct tl_item **at);
+
+/* Whether a month tick at x, its label w wide, gets its label on a row width wide: where it
+ * clears the last label shown (whose right edge *last_end keeps; -1e9 before the first)
+ * and the row's edges. */
+int tl_tick_shown(double x, double w, double width, double *last_end);
+
 #endif

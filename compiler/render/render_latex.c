@@ -431,21 +431,6 @@ static int S_all_inline(const struct doc_node *n)
 
 /* ---- the timeline, drawn with TikZ ---- */
 
-/* A timeline item with its day and its place in the source (which orders equal days). */
-struct S_dated {
-	long day;
-	int order;
-	const struct doc_node *n;
-};
-
-static int S_cmp_dated(const void *a, const void *b)
-{
-	const struct S_dated *x = a, *y = b;
-	if (x->day != y->day)
-		return x->day < y->day ? -1 : 1;
-	return (x->order > y->order) - (x->order < y->order);
-}
-
 /* The lines a label (its date, a gap, its text) takes when its words fill lines of the given
  * width one after another. */
 static int S_fit_lines(struct fonts *f, int face, double size, const char *text,
@@ -496,23 +481,11 @@ static void S_timeline(struct S_tex *t, const struct doc_node *n)
 	struct buf *b = t->b;
 	const struct style *s = t->s;
 	const struct style_block *k = style_block(s, "timeline");
-	int count = 0;
-	for (const struct doc_node *c = n->first; c; c = c->next)
-		count += c->type == DOC_ITEM && c->date != NULL;
+	const struct doc_node **items;
+	struct tl_item *at;
+	int count = tl_items(n, &items, &at);
 	if (count == 0)
 		return;
-	struct S_dated *sorted = xmalloc((size_t)count * sizeof *sorted);
-	count = 0;
-	for (const struct doc_node *c = n->first; c; c = c->next)
-		if (c->type == DOC_ITEM && c->date) {
-			sorted[count] = (struct S_dated){date_days(c->date), count, c};
-			count++;
-		}
-	qsort(sorted, (size_t)count, sizeof *sorted, S_cmp_dated); /* by date, stable */
-	const struct doc_node **items = xmalloc((size_t)count * sizeof *items);
-	for (int i = 0; i < count; i++)
-		items[i] = sorted[i].n;
-	free(sorted);
 	t->tikz = 1;
 	t->rule = 1;
 	char font[sizeof t->cls->name]; /* (a copy: the labels may add classes, moving t->cls) */
@@ -521,11 +494,8 @@ static void S_timeline(struct S_tex *t, const struct doc_node *n)
 	double wrap = x1 - x0 - 3; /* (the axis, less the gap to the leader) */
 	double lane_h = k->leading + 2, tick_size = k->size * 0.9, gap = k->size * 0.6;
 	int face = t->f ? font_face(t->f, k->font, k->bold, k->italic) : -1;
-	struct tl_item *at = xcalloc((size_t)count, sizeof *at);
 	for (int i = 0; i < count; i++) {
 		const struct doc_node *it = items[i];
-		at[i].day = date_days(it->date);
-		at[i].end = it->date_end ? date_days(it->date_end) : at[i].day;
 		char when[64];
 		date_format(it->date, when, sizeof when);
 		/* (without fonts, as wide as the text block: a row an item) */
@@ -573,14 +543,13 @@ static void S_timeline(struct S_tex *t, const struct doc_node *n)
 			char lab[32];
 			snprintf(lab, sizeof lab, "%s %d", tk[m].abbr, tk[m].year);
 			double w = face < 0 ? 8 * tick_size : font_text_width(t->f, face, tick_size, lab, strlen(lab));
-			if (x - w / 2 > last_end + 4 && x - w / 2 >= 0 && x + w / 2 <= width) {
+			if (tl_tick_shown(x, w, width, &last_end)) {
 				buf_printf(b, " node[below=6pt, inner sep=0, text=gray, font=\\brief%sFont\\fontsize{",
 					font);
 				S_num(b, tick_size);
 				buf_puts(b, "}{");
 				S_num(b, tick_size * 1.2);
 				buf_printf(b, "}\\selectfont] {%s}", lab);
-				last_end = x + w / 2;
 			}
 			buf_puts(b, ";\n");
 		}

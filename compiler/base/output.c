@@ -189,6 +189,22 @@ static void S_discard(int fd, const char *tmp)
 		unlink(tmp);
 }
 
+/* A file for path holding all of src, not yet named (S_open, S_write_all): its fd, or -1
+ * with errno set and nothing left (*tmp NULL). */
+static int S_written(const char *path, const struct S_src *src, char **tmp)
+{
+	int fd = S_open(path, tmp);
+	if (fd >= 0 && S_write_all(fd, src) != 0) {
+		int e = errno;
+		S_discard(fd, *tmp);
+		free(*tmp);
+		*tmp = NULL;
+		errno = e;
+		fd = -1;
+	}
+	return fd;
+}
+
 /* ---- files named later ---- */
 
 struct out_later_file {
@@ -203,12 +219,9 @@ int out_write_later(struct out_later *l, int tag, const char *path, out_writer w
 {
 	struct S_src src = {.data = data, .len = len, .write = write, .ctx = ctx, .sync = OUT_STAGED};
 	char *tmp;
-	int fd = S_open(path, &tmp);
-	if (fd < 0 || S_write_all(fd, &src) != 0) {
+	int fd = S_written(path, &src, &tmp);
+	if (fd < 0) {
 		snprintf(err, errsize, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			S_discard(fd, tmp);
-		free(tmp);
 		return -1;
 	}
 #ifdef SYNC_FILE_RANGE_WRITE
@@ -262,15 +275,8 @@ void out_later_free(struct out_later *l)
 static int S_atomic(const char *path, const struct S_src *src, char *err, size_t errsize)
 {
 	char *tmp;
-	int fd = S_open(path, &tmp), e = 0;
-	if (fd < 0) {
-		e = errno;
-	} else if (S_write_all(fd, src) != 0) {
-		e = errno;
-		S_discard(fd, tmp);
-	} else {
-		e = S_name(fd, tmp, path);
-	}
+	int fd = S_written(path, src, &tmp);
+	int e = fd < 0 ? errno : S_name(fd, tmp, path);
 	free(tmp);
 	if (e != 0) {
 		snprintf(err, errsize, "%s: %s", path, strerror(e));

@@ -174,15 +174,16 @@ static int S_reaction_in(const struct S_xf *x, const struct model_reaction *r)
 		S_dated_ok(x, r->when.from ? r->when.from : x->m->signed_date);
 }
 
-static int S_event_in(const struct S_xf *x, const struct model_thread *t, const struct model_event *e)
+static int S_event_in(const struct S_xf *x, const struct model_event *e)
 {
-	return (S_topic_match(x, e->topics) || S_topic_match(x, t->topics)) && S_dated_ok(x, e->when.from);
+	return (S_topic_match(x, e->topics) || S_topic_match(x, e->thread->topics)) &&
+		S_dated_ok(x, e->when.from);
 }
 
 static int S_thread_in(const struct S_xf *x, const struct model_thread *t)
 {
 	for (int k = 0; k < t->nevents; k++)
-		if (S_event_in(x, t, &t->events[k]))
+		if (S_event_in(x, &t->events[k]))
 			return 1;
 	return 0;
 }
@@ -222,7 +223,7 @@ static int S_actor_in(const struct S_xf *x, const char *id)
 	for (int i = 0; i < m->nthreads; i++)
 		for (int k = 0; k < m->threads[i].nevents; k++) {
 			const struct model_event *e = &m->threads[i].events[k];
-			if (S_event_in(x, &m->threads[i], e))
+			if (S_event_in(x, e))
 				for (int a = 0; a < e->actors.n; a++)
 					if (strcmp(e->actors.v[a], id) == 0)
 						return 1;
@@ -260,7 +261,7 @@ static const char *S_xref_anchor(struct S_xf *x, const char *id)
 		return S_thread_in(x, model_thread(m, id)) ? id : NULL;
 	if (strcmp(kind, "event") == 0) {
 		const struct model_event *e = model_event(m, id);
-		return S_event_in(x, e->thread, e) ? id : NULL;
+		return S_event_in(x, e) ? id : NULL;
 	}
 	return NULL; /* topics and the dossier itself have no place to link to */
 }
@@ -277,7 +278,7 @@ int xf_topic_items(const struct model *m, const char *id)
 		n += S_reaction_in(&x, &m->reactions[i]);
 	for (int i = 0; i < m->nthreads; i++)
 		for (int k = 0; k < m->threads[i].nevents; k++)
-			n += S_event_in(&x, &m->threads[i], &m->threads[i].events[k]);
+			n += S_event_in(&x, &m->threads[i].events[k]);
 	for (int i = 0; i < m->nstatements; i++)
 		n += S_statement_in(&x, &m->statements[i]);
 	return n;
@@ -887,7 +888,7 @@ static void S_aftermath(struct S_xf *x, struct doc_node *root)
 		S_blocks(x, ts, t->intro);
 		for (int k = 0; k < t->nevents; k++) {
 			const struct model_event *e = &t->events[k];
-			if (!S_event_in(x, t, e))
+			if (!S_event_in(x, e))
 				continue;
 			struct doc_node *es = S_section(x, ts, 3, e->id, NULL, e->line);
 			struct doc_node *h = S_heading(es);
@@ -1067,7 +1068,7 @@ static void S_timeline(struct S_xf *x, struct doc_node *root)
 		const struct model_thread *t = &m->threads[i];
 		for (int k = 0; k < t->nevents; k++) {
 			const struct model_event *e = &t->events[k];
-			if (!S_event_in(x, t, e))
+			if (!S_event_in(x, e))
 				continue;
 			const char *end = e->when.is_range ? e->when.to : NULL;
 			if (end && x->as_of && S_key(end) > x->as_of)

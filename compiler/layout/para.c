@@ -73,6 +73,17 @@ static void S_close_piece(struct lay_ctx *st, struct lay_para *p, const struct l
 	p->word.data[0] = '\0';
 }
 
+/* The code points that end a word: spaces (a break), and no-break spaces (a tie). */
+static int S_space_cp(uint32_t c)
+{
+	return c == ' ' || c == '\n' || c == '\t';
+}
+
+static int S_tie_cp(uint32_t c)
+{
+	return c == 0xA0 || c == 0x202F;
+}
+
 /* Whether a code point counts as a letter for hyphenation (not punctuation or digits). */
 static int S_letter(uint32_t c)
 {
@@ -166,11 +177,10 @@ const char *lay_warm_hyphens(struct hyph *hy, const struct style *s, const char 
 {
 	const char *q = text, *w = text;
 	while (w < end && *budget > 0) {
-		/* the next word: up to a space, a line end, a tab or a no-break space (as
-		 * S_add_text ends words) */
+		/* the next word, ended as S_add_text ends it */
 		const char *at = q;
 		uint32_t c = q < end ? utf8_next(&q, end) : ' ';
-		if (c != ' ' && c != '\n' && c != '\t' && c != 0xA0 && c != 0x202F)
+		if (!S_space_cp(c) && !S_tie_cp(c))
 			continue;
 		const char *core_s = NULL, *core_e = NULL;
 		int first, pts[64];
@@ -310,13 +320,13 @@ static void S_add_text(struct lay_ctx *st, struct lay_para *p, const struct lay_
 	while (q < end) {
 		const char *at = q;
 		uint32_t cp = utf8_next(&q, end);
-		if (cp == ' ' || cp == '\n' || cp == '\t') {
+		if (S_space_cp(cp)) {
 			S_close_word(st, p, ink);
 			p->no_hyph = 0;
 			S_glue(st, p, ink, base);
 			continue;
 		}
-		if (cp == 0xA0 || cp == 0x202F) {
+		if (S_tie_cp(cp)) {
 			/* a no-break space: glue that is no break (a penalty stands before it) */
 			S_close_word(st, p, ink);
 			p->no_hyph = 0;

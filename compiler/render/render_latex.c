@@ -1185,10 +1185,11 @@ static void S_template(struct buf *b, struct S_tex *t, const char *s, size_t n)
 	buf_free(&lit);
 }
 
-/* Does a template use {section}? */
-static int S_uses_section(const char *tpl)
+/* Does the header or the footer use the field ("{section}")? */
+static int S_heads_use(const struct style *s, const char *field)
 {
-	return tpl && strstr(tpl, "{section}") != NULL;
+	return (s->header && strstr(s->header, field) != NULL) ||
+		(s->footer && strstr(s->footer, field) != NULL);
 }
 
 /* \fancyhead or \fancyfoot: the template's parts split by '|' go left, centre and right
@@ -1498,8 +1499,8 @@ int tex_render(const struct doc *doc, const struct style *s, struct fonts *f, st
 	t.targets = (const char **)targets.v;
 	t.ntargets = targets.n;
 	t.family = xcalloc((size_t)(s->nfonts > 0 ? s->nfonts : 1), sizeof *t.family);
-	t.marks = S_uses_section(s->header) || S_uses_section(s->footer);
-	t.pages = (s->header && strstr(s->header, "{pages}")) || (s->footer && strstr(s->footer, "{pages}"));
+	t.marks = S_heads_use(s, "{section}");
+	t.pages = S_heads_use(s, "{pages}");
 	t.multicols = s->columns > 1;
 
 	struct buf body = {0};

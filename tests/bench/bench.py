@@ -8,7 +8,8 @@ size. The baseline (tests/bench/baseline.c: the same pages, fonts and amount of 
 with libharu alone, as positioned lines) runs in turn with briefc, run for run, and the ratio
 briefc / baseline is printed. It also times the shipped briefing and the batches on one
 processor and on two (and, beside each batch, its one-processor run twice at once, one on
-each processor: what the machine gives two independent runs), and says of each target of
+each processor: what the machine gives two independent runs; and its run with no report,
+whose start and reading bound what two processors can give it), and says of each target of
 issue 8 whether it is met. It reports; it never fails on a missed target (exit 1 only when
 something could not be measured at all).
 
@@ -425,6 +426,8 @@ def main():
             interleave([pair[1], pair[2]] + ([both] if both else []) + [empty[1], empty[2]], runs)
             pair["both"] = both
             pair["empty"] = empty
+            if any(".pdf" in r.stdout for r in empty.values()):
+                raise RuntimeError(f"{name}: the run with --shard 1000/1000 made reports")
             printed = pair[1].stdout.splitlines()
             if argv[0] == "archive":  # (a line a date; each date has the shipped batch's reports)
                 nrep = len(printed) * batches[0][1]

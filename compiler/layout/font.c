@@ -12,33 +12,87 @@
 #include <fontconfig/fontconfig.h>
 #include <hb.h>
 
-/* Finds the file for family/bold/italic; NULL if fontconfig has no face of that family. */
-static char *S_match(FcConfig *cfg, const char *family, int bold, int italic, char *format,
-	size_t fsize)
+/* How far a face's value of a numeric property (an integer, a double, or the range of a
+ * variable font) lies from the wanted one; missing: as far as can be. */
+static double S_distance(FcPattern *p, const char *object, double want)
+{
+	FcValue v;
+	double lo, hi;
+	if (FcPatternGet(p, object, 0, &v) != FcResultMatch)
+		return 1e9;
+	if (v.type == FcTypeInteger)
+		lo = hi = v.u.i;
+	else if (v.type == FcTypeDouble)
+		lo = hi = v.u.d;
+	else if (v.type != FcTypeRange || !FcRangeGetDouble(v.u.r, &lo, &hi))
+		return 1e9;
+	return want < lo ? lo - want : want > hi ? want - hi : 0;
+}
+
+/* Whether face a suits family/bold/italic better than face b, in fontconfig's own order of
+ * what matters: slant, then weight, then width (normal), then a TrueType file (the kind
+ * that is embedded), then the later version; the file's name breaks what is left of a tie,
+ * so the choice does not hang on the order of fontconfig's caches. */
+static int S_better(FcPattern *a, FcPattern *b, int bold, int italic)
+{
+	const char *obj[3] = {FC_SLANT, FC_WEIGHT, FC_WIDTH};
+	double want[3] = {italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN,
+		bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR, FC_WIDTH_NORMAL};
+	for (int i = 0; i < 3; i++) {
+		double da = S_distance(a, obj[i], want[i]), db = S_distance(b, obj[i], want[i]);
+		if (da != db)
+			return da < db;
+	}
+	FcChar8 *fa = NULL, *fb = NULL;
+	FcPatternGetString(a, FC_FONTFORMAT, 0, &fa);
+	FcPatternGetString(b, FC_FONTFORMAT, 0, &fb);
+	int ta = fa != NULL && strcmp((const char *)fa, "TrueType") == 0;
+	int tb = fb != NULL && strcmp((const char *)fb, "TrueType") == 0;
+	if (ta != tb)
+		return ta;
+	int va = 0, vb = 0;
+	FcPatternGetInteger(a, FC_FONTVERSION, 0, &va);
+	FcPatternGetInteger(b, FC_FONTVERSION, 0, &vb);
+	if (va != vb)
+		return va > vb;
+	FcPatternGetString(a, FC_FILE, 0, &fa);
+	FcPatternGetString(b, FC_FILE, 0, &fb);
+	return fa != NULL && (fb == NULL || strcmp((const char *)fa, (const char *)fb) < 0);
+}
+
+/* The faces fontconfig lists under family (any of a face's family names, as fontconfig
+ * compares them: case and spaces aside); NULL when there is none. */
+static FcFontSet *S_family(FcConfig *cfg, const char *family)
 {
 	FcPattern *pat = FcPatternCreate();
 	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
-	FcPatternAddInteger(pat, FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
-	FcPatternAddInteger(pat, FC_SLANT, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
-	FcPatternAddInteger(pat, FC_WIDTH, FC_WIDTH_NORMAL);
-	FcConfigSubstitute(cfg, pat, FcMatchPattern);
-	FcDefaultSubstitute(pat);
-	FcResult res;
-	FcPattern *m = FcFontMatch(cfg, pat, &res);
+	FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, FC_SLANT, FC_WEIGHT, FC_WIDTH, FC_FONTFORMAT,
+		FC_FONTVERSION, FC_FILE, (char *)NULL);
+	FcFontSet *fs = FcFontList(cfg, pat, os);
+	FcObjectSetDestroy(os);
 	FcPatternDestroy(pat);
-	if (m == NULL)
-		return NULL;
-	FcChar8 *fam = NULL, *file = NULL, *fmt = NULL;
-	char *out = NULL;
-	if (FcPatternGetString(m, FC_FAMILY, 0, &fam) == FcResultMatch &&
-		FcStrCmpIgnoreCase(fam, (const FcChar8 *)family) == 0 &&
-		FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch) {
-		out = xstrdup((const char *)file);
-		if (FcPatternGetString(m, FC_FONTFORMAT, 0, &fmt) == FcResultMatch)
-			snprintf(format, fsize, "%s", (const char *)fmt);
+	if (fs != NULL && fs->nfont == 0) {
+		FcFontSetDestroy(fs);
+		fs = NULL;
 	}
-	FcPatternDestroy(m);
-	return out;
+	return fs;
+}
+
+/* The file of the face of fs that suits bold/italic best (S_better), with its format. */
+static char *S_pick(FcFontSet *fs, int bold, int italic, char *format, size_t fsize)
+{
+	FcPattern *best = NULL;
+	FcChar8 *file = NULL, *fmt = NULL;
+	for (int i = 0; fs != NULL && i < fs->nfont; i++)
+		if (FcPatternGetString(fs->fonts[i], FC_FILE, 0, &file) == FcResultMatch &&
+			(best == NULL || S_better(fs->fonts[i], best, bold, italic)))
+			best = fs->fonts[i];
+	if (best == NULL)
+		return NULL;
+	FcPatternGetString(best, FC_FILE, 0, &file);
+	if (FcPatternGetString(best, FC_FONTFORMAT, 0, &fmt) == FcResultMatch)
+		snprintf(format, fsize, "%s", (const char *)fmt);
+	return xstrdup((const char *)file);
 }
 
 static int S_nfiles(const struct style *s)
@@ -53,14 +107,24 @@ int font_files_find(const struct style *s, struct font_files *out)
 	FcConfig *cfg = FcInitLoadConfigAndFonts();
 	if (cfg == NULL)
 		return -1;
-	for (int i = 0; i < s->nfonts; i++)
+	/* One listing of each family's faces, and the choice made here: asking fontconfig to
+	 * match every face (FcFontMatch runs the configuration's rules and weighs every font
+	 * installed) took most of the time this process spends. */
+	for (int i = 0; i < s->nfonts; i++) {
+		FcFontSet *fs = S_family(cfg, s->fonts[i].family);
 		for (int v = 0; v < 4; v++) {
 			struct font_file *e = &out->v[i * 4 + v];
-			e->file = S_match(cfg, s->fonts[i].family, v >> 1, v & 1, e->format, sizeof e->format);
+			e->file = S_pick(fs, v >> 1, v & 1, e->format, sizeof e->format);
 		}
+		if (fs != NULL)
+			FcFontSetDestroy(fs);
+	}
 	for (int i = 0; i < s->nfallback; i++) {
 		struct font_file *e = &out->v[s->nfonts * 4 + i];
-		e->file = S_match(cfg, s->fallback[i], 0, 0, e->format, sizeof e->format);
+		FcFontSet *fs = S_family(cfg, s->fallback[i]);
+		e->file = S_pick(fs, 0, 0, e->format, sizeof e->format);
+		if (fs != NULL)
+			FcFontSetDestroy(fs);
 	}
 	FcConfigDestroy(cfg);
 	return 0;

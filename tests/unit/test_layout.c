@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <fontconfig/fontconfig.h>
 #include <hpdf.h>
 
 #include "base/output.h"
@@ -202,6 +203,85 @@ static struct fonts *S_fonts_needed(struct style **s, struct diags *d)
 		diag_free(d);
 	}
 	return f;
+}
+
+/* What FcFontMatch makes of family/bold/italic: its file (and whether it is TrueType), or
+ * NULL when its match is a face of another family (the reference the faster choice of
+ * font_files_find is held to). */
+static char *S_fc_match(FcConfig *cfg, const char *family, int bold, int italic, int *truetype)
+{
+	FcPattern *pat = FcPatternCreate();
+	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+	FcPatternAddInteger(pat, FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
+	FcPatternAddInteger(pat, FC_SLANT, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
+	FcPatternAddInteger(pat, FC_WIDTH, FC_WIDTH_NORMAL);
+	FcConfigSubstitute(cfg, pat, FcMatchPattern);
+	FcDefaultSubstitute(pat);
+	FcResult res;
+	FcPattern *m = FcFontMatch(cfg, pat, &res);
+	FcPatternDestroy(pat);
+	char *out = NULL;
+	FcChar8 *fam, *file, *fmt;
+	*truetype = m != NULL && FcPatternGetString(m, FC_FONTFORMAT, 0, &fmt) == FcResultMatch &&
+		strcmp((const char *)fmt, "TrueType") == 0;
+	for (int i = 0; m != NULL && out == NULL &&
+		FcPatternGetString(m, FC_FAMILY, i, &fam) == FcResultMatch; i++)
+		if (FcStrCmpIgnoreCase(fam, (const FcChar8 *)family) == 0 &&
+			FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch)
+			out = xstrdup((const char *)file);
+	if (m != NULL)
+		FcPatternDestroy(m);
+	return out;
+}
+
+/* font_files_find chooses among a family's faces itself (one listing per family) instead
+ * of asking FcFontMatch for each: for every family installed here, in all four variants,
+ * it chooses the file FcFontMatch does, or a TrueType file where FcFontMatch's is of a kind
+ * briefc cannot embed (it prefers TrueType among faces alike); a family nobody has gives
+ * no file. */
+static void test_font_choice_as_fontconfig(void)
+{
+	FcConfig *cfg = FcInitLoadConfigAndFonts();
+	CHECK(cfg != NULL);
+	if (cfg == NULL)
+		return;
+	FcPattern *all = FcPatternCreate();
+	FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, (char *)NULL);
+	FcFontSet *fams = FcFontList(cfg, all, os);
+	struct style s = {0};
+	s.fonts = xcalloc((size_t)fams->nfont + 1, sizeof *s.fonts);
+	for (int i = 0; i < fams->nfont; i++) {
+		FcChar8 *f;
+		if (FcPatternGetString(fams->fonts[i], FC_FAMILY, 0, &f) == FcResultMatch)
+			s.fonts[s.nfonts++].family = xstrdup((const char *)f);
+	}
+	s.fonts[s.nfonts++].family = xstrdup("No Such Family Anywhere");
+	CHECK(s.nfonts > 3);
+	struct font_files found;
+	CHECK(font_files_find(&s, &found) == 0);
+	int same = 0;
+	for (int i = 0; i < s.nfonts; i++)
+		for (int v = 0; v < 4; v++) {
+			int tt;
+			char *want = S_fc_match(cfg, s.fonts[i].family, v >> 1, v & 1, &tt);
+			const char *got = found.v[i * 4 + v].file;
+			int ok = (want == NULL) == (got == NULL) && (want == NULL || strcmp(want, got) == 0 ||
+				(!tt && strcmp(found.v[i * 4 + v].format, "TrueType") == 0));
+			CHECK_MSG(ok, "%s bold %d italic %d: fontconfig %s, chosen %s", s.fonts[i].family,
+				v >> 1, v & 1, want ? want : "(none)", got ? got : "(none)");
+			same += ok && want != NULL;
+			free(want);
+		}
+	CHECK(same >= 4 * (s.nfonts - 1) / 2); /* (most families here have a face of their own) */
+	CHECK(found.v[(s.nfonts - 1) * 4].file == NULL);
+	font_files_free(&found);
+	for (int i = 0; i < s.nfonts; i++)
+		free(s.fonts[i].family);
+	free(s.fonts);
+	FcFontSetDestroy(fams);
+	FcObjectSetDestroy(os);
+	FcPatternDestroy(all);
+	FcConfigDestroy(cfg);
 }
 
 /* The font files found by fontconfig cross a pipe whole (another process finds them while
@@ -1149,6 +1229,7 @@ const struct unit_test layout_tests[] = {
 	{"ragged", test_ragged},
 	{"metrics_match_libharu", test_metrics_match_libharu},
 	{"font_files_through_pipe", test_font_files_through_pipe},
+	{"font_choice_as_fontconfig", test_font_choice_as_fontconfig},
 	{"fallback", test_fallback},
 	{"layout_geometry", test_layout_geometry},
 	{"hyphen_patterns", test_hyphen_patterns},

@@ -248,9 +248,6 @@ static int S_load(struct fonts *f, const struct font_file *found, const char *fa
 	ff.ascent = ext.ascender * 1000.0 / ff.upem;
 	ff.descent = ext.descender * 1000.0 / ff.upem;
 	ff.hb_font = font;
-	ff.width_cache = xmalloc(65536 * sizeof *ff.width_cache);
-	for (int i = 0; i < 65536; i++)
-		ff.width_cache[i] = -2;
 	f->faces = xrealloc(f->faces, (size_t)(f->nfaces + 1) * sizeof *f->faces);
 	f->faces[f->nfaces] = ff;
 	return f->nfaces++;
@@ -368,18 +365,20 @@ int font_advance(struct fonts *f, int face, uint32_t cp)
 	struct font_face *ff = &f->faces[face];
 	if (cp > 0xFFFF)
 		return -1; /* libharu 2.3.0 shows the Basic Multilingual Plane only */
+	if (ff->width_cache == NULL) /* (zeroed pages: only those of the scripts used are touched) */
+		ff->width_cache = xcalloc(65536, sizeof *ff->width_cache);
 	int16_t *c = &ff->width_cache[cp];
-	if (*c == -2) {
+	if (*c == 0) {
 		int gid = font_glyph(f, face, cp); /* (the glyph the PDF draws, so its width) */
 		if (gid < 0) {
 			*c = -1;
 		} else {
 			long adv = hb_font_get_glyph_h_advance(ff->hb_font, (hb_codepoint_t)gid);
 			/* as the PDF's /W has it (render_pdf.c): integer division */
-			*c = (int16_t)((unsigned long)adv * 1000 / (unsigned long)ff->upem);
+			*c = (int16_t)((unsigned long)adv * 1000 / (unsigned long)ff->upem + 1);
 		}
 	}
-	return *c;
+	return *c < 0 ? -1 : *c - 1;
 }
 
 int font_glyph(struct fonts *f, int face, uint32_t cp)

@@ -18,7 +18,8 @@ struct font_face {
 	int upem;
 	double ascent, descent; /* per 1000 units of em */
 	void *hb_font;          /* hb_font_t */
-	int16_t *width_cache;   /* per BMP code point, in 1/1000 em; -2 unknown, -1 missing */
+	int16_t *width_cache;   /* per BMP code point, its width in 1/1000 em + 1 (0: not
+	                           looked up, -1: missing; made on first use, by font_advance) */
 	uint16_t *glyph_cache;  /* per BMP code point, its glyph + 1 (0: not looked up; made
 	                           on first use, by font_glyph) */
 };

@@ -74,7 +74,12 @@ struct S_loaded {
 	struct style *s;
 	struct model *m;
 	struct fonts *f;
+	struct pdf_cache *pc; /* kept from one PDF to the next (NULL: no PDF is made) */
 };
+
+/* What the PDFs of one process keep of their fonts, at most (a face's font, embedded, is
+ * some tens of KiB). */
+#define S_PDF_CACHE_BYTES (16u << 20)
 
 static int S_cpus(void);
 
@@ -193,11 +198,14 @@ static int S_load(const struct drv_options *o, struct S_loaded *ld, int layout, 
 		font_adopt_hyphenator(ld->f, hy);
 	else
 		hyph_close(hy);
+	if (ld->f != NULL && o->pdf)
+		ld->pc = pdf_cache_new(S_PDF_CACHE_BYTES); /* (NULL: each PDF does without) */
 	return ld->s && ld->m && ld->f;
 }
 
 static void S_unload(struct S_loaded *ld)
 {
+	pdf_cache_free(ld->pc);
 	font_close(ld->f);
 	model_free(ld->m);
 	style_free(ld->s);
@@ -305,7 +313,7 @@ static int S_run_job(struct S_loaded *ld, const struct drv_options *o,
 	int need_layout = o->pdf || o->stats || o->dump == DUMP_LAYOUT;
 	int stream = o->pdf && o->dump != DUMP_LAYOUT;
 	char msg[512];
-	struct pdf_out *po = stream ? pdf_begin(doc, ld->f, file, d) : NULL;
+	struct pdf_out *po = stream ? pdf_begin(doc, ld->f, ld->pc, file, d) : NULL;
 	if (stream && po == NULL)
 		code = EXIT_IO;
 	struct lay_sink sink = {pdf_page, po};

@@ -196,6 +196,24 @@ def reports_parallel_and_shards_equal_serial(ctx):
 
 
 @test
+def reports_font_cache_equals_fresh(ctx):
+    """One process's PDFs keep their embedded fonts for the next (an archive's dates draw the
+    same glyphs): the reports of a second date made after the first's, in one process, are
+    byte for byte those a process making that date alone makes."""
+    both, alone = ctx.tmp("cache-both"), ctx.tmp("cache-alone")
+    r1 = run([ctx.briefc, "build", SOURCE, "--all-topics", "--as-of", "2021-01-11", "--as-of",
+              "2021-06-30", "--jobs", "1", "--out", both], text=True, timeout=600)
+    r2 = run([ctx.briefc, "build", SOURCE, "--all-topics", "--as-of", "2021-06-30", "--jobs", "1",
+              "--out", alone], text=True, timeout=600)
+    check(r1.returncode == 0 and r2.returncode == 0, r1.stderr + r2.stderr)
+    a = {k: v for k, v in files_of(both).items() if "2021-06-30" in k}
+    b = files_of(alone)
+    check(len(b) == 12 and sorted(a) == sorted(b), f"{sorted(a)} against {sorted(b)}")
+    diff = sorted(k for k in b if a.get(k) != b[k])
+    check(not diff, f"made after another date's, these differ from those made alone: {diff}")
+
+
+@test
 def reports_default_jobs_follow_affinity(ctx):
     """Without --jobs, a batch runs in as many processes as the processors it may run on:
     the process itself when taskset gives it one; with two, itself and one worker, each

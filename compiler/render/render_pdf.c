@@ -250,6 +250,7 @@ struct pdf_out {
 	struct buf zout;      /* ops deflated */
 	struct vec annots;    /* the bodies of the link annotations (char *) */
 	struct libdeflate_compressor *z; /* (NULL: it could not be made; the document fails) */
+	struct pdf_cache *cache; /* (NULL: none; z is then this document's own) */
 	int failed;
 	int finished; /* pdf_finish succeeded: pdf_write may save the file */
 	int spool_fd;    /* the page spool: a temporary file (-1: the streams stay in memory) */
@@ -356,8 +357,56 @@ static HPDF_Stream S_stream_of(struct pdf_out *o, const char *data, size_t len)
 		S_spool_size, sp);
 }
 
-struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *file,
-	struct diags *d)
+/* libdeflate, not zlib's deflate: whole buffers at once, at zlib's default level about 2.3
+ * times as fast and a little smaller (a third of a run's time went to zlib). */
+static struct libdeflate_compressor *S_compressor(void)
+{
+	return libdeflate_alloc_compressor(6);
+}
+
+/* A face's font as embedded: its three streams deflated, one after the other in data. */
+struct S_embedded {
+	size_t nfile, nmap, ncmap;
+	unsigned len1; /* the subset's length before deflating (FontFile2's Length1) */
+	unsigned char data[];
+};
+
+struct pdf_cache {
+	struct libdeflate_compressor *z;
+	struct bmap fonts; /* face number and drawn[] (sorted) -> struct S_embedded */
+	size_t bytes, max_bytes;
+	size_t hits;
+};
+
+struct pdf_cache *pdf_cache_new(size_t max_bytes)
+{
+	struct pdf_cache *c = xcalloc(1, sizeof *c);
+	c->z = S_compressor();
+	c->max_bytes = max_bytes;
+	if (c->z == NULL) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void pdf_cache_counts(const struct pdf_cache *c, size_t *hits, size_t *held)
+{
+	*hits = c->hits;
+	*held = c->fonts.n;
+}
+
+void pdf_cache_free(struct pdf_cache *c)
+{
+	if (c == NULL)
+		return;
+	libdeflate_free_compressor(c->z);
+	bmap_free(&c->fonts, free);
+	free(c);
+}
+
+struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, struct pdf_cache *cache,
+	const char *file, struct diags *d)
 {
 	struct pdf_out *o = xcalloc(1, sizeof *o);
 	o->spool_fd = -1;
@@ -394,9 +443,9 @@ struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, const char *fi
 		HPDF_SetInfoDateAttr(o->pdf, HPDF_INFO_CREATION_DATE, date);
 		HPDF_SetInfoDateAttr(o->pdf, HPDF_INFO_MOD_DATE, date);
 	}
-	/* libdeflate, not zlib's deflate: whole buffers at once, at zlib's default level about
-	 * 2.3 times as fast and a little smaller (a third of a run's time went to zlib) */
-	if ((o->z = libdeflate_alloc_compressor(6)) == NULL)
+	o->cache = cache;
+	o->z = cache ? cache->z : S_compressor();
+	if (o->z == NULL)
 		o->failed = 1;
 	o->spool_fd = S_spool_open();
 	return o;
@@ -436,18 +485,12 @@ static HPDF_Dict S_dict(struct pdf_out *o)
 	return d;
 }
 
-/* A new stream object holding n bytes deflated here (libharu would deflate at its default
- * level when saving, and keep the bytes in memory until then). */
-static HPDF_Dict S_flate_stream(struct pdf_out *o, const void *data, size_t n)
+/* A new stream object holding n bytes deflated already (in memory: a few per document,
+ * made at its end; the spool is for the pages). */
+static HPDF_Dict S_deflated_stream(struct pdf_out *o, const void *z, size_t n)
 {
-	HPDF_Dict d = NULL;
-	if (S_deflate(o->z, data, n, &o->zout) != 0 ||
-		(d = HPDF_DictStream_New(o->pdf->mmgr, o->pdf->xref)) == NULL) {
-		o->failed = 1;
-		return NULL;
-	}
-	/* (in memory: a few per document, made at its end; the spool is for the pages) */
-	HPDF_Stream st = S_mem_stream(o, o->zout.data, o->zout.len);
+	HPDF_Dict d = HPDF_DictStream_New(o->pdf->mmgr, o->pdf->xref);
+	HPDF_Stream st = d != NULL ? S_mem_stream(o, (const char *)z, n) : NULL;
 	if (st == NULL) {
 		o->failed = 1;
 		return NULL;
@@ -560,15 +603,23 @@ static int S_cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Completes a face's font once every page is drawn: the subset of the glyphs drawn
- * (HarfBuzz's subsetter; glyphs renumbered from 1, composites' parts kept), the
- * CIDToGIDMap from the face's glyph numbers to the subset's, the widths, the ToUnicode map
- * (each glyph to the character first drawn with it) and the names. */
-static void S_font_finish(struct pdf_out *o, int face, struct S_font *ft)
+/* Deflates n bytes onto the end of all; 0, or -1. */
+static int S_deflate_onto(struct pdf_out *o, const void *in, size_t n, struct buf *all)
+{
+	if (S_deflate(o->z, in, n, &o->zout) != 0)
+		return -1;
+	buf_put(all, o->zout.data, o->zout.len);
+	return 0;
+}
+
+/* A face's font as embedded, made from the glyphs drawn (ft->drawn, sorted): the subset
+ * (HarfBuzz's subsetter; glyphs renumbered from 1, composites' parts kept), the CIDToGIDMap
+ * from the face's glyph numbers to the subset's and the ToUnicode map (each glyph to the
+ * character first drawn with it), deflated; NULL when HarfBuzz or libdeflate fails. */
+static struct S_embedded *S_embed(struct pdf_out *o, int face, const struct S_font *ft)
 {
 	const struct font_face *ff = &o->f->faces[face];
 	hb_face_t *hface = hb_font_get_face(ff->hb_font);
-	qsort(ft->drawn, (size_t)ft->ndrawn, sizeof *ft->drawn, S_cmp_u32);
 	hb_subset_input_t *in = hb_subset_input_create_or_fail();
 	hb_subset_plan_t *plan = NULL;
 	hb_face_t *sub = NULL;
@@ -599,37 +650,108 @@ static void S_font_finish(struct pdf_out *o, int face, struct S_font *ft)
 	hb_blob_t *blob = sub ? hb_face_reference_blob(sub) : NULL;
 	unsigned len = 0;
 	const char *prog = blob ? hb_blob_get_data(blob, &len) : NULL;
-	HPDF_Dict file = len > 0 ? S_flate_stream(o, prog, len) : NULL;
-	if (file == NULL || to_new == NULL)
+	struct buf all = {0};
+	size_t n[3] = {0};
+	int bad = len == 0 || to_new == NULL || S_deflate_onto(o, prog, len, &all) != 0;
+	n[0] = all.len;
+	if (!bad) {
+		/* the map: two bytes a CID, up to the largest drawn */
+		unsigned maxg = ft->ndrawn ? ft->drawn[ft->ndrawn - 1] >> 16 : 0;
+		unsigned char *map = xcalloc((size_t)maxg + 1, 2);
+		for (int i = 0; i < ft->ndrawn; i++) {
+			unsigned g = ft->drawn[i] >> 16, ng = hb_map_get(to_new, g);
+			if (ng == HB_MAP_VALUE_INVALID)
+				ng = 0;
+			map[2 * g] = (unsigned char)(ng >> 8);
+			map[2 * g + 1] = (unsigned char)ng;
+		}
+		bad = S_deflate_onto(o, map, 2 * ((size_t)maxg + 1), &all) != 0;
+		n[1] = all.len - n[0];
+		free(map);
+	}
+	if (!bad) {
+		/* ToUnicode: bfchar lines, at most 100 to a block */
+		struct buf cm = {0};
+		buf_puts(&cm, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+			"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+			"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+			"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+		for (int i = 0; i < ft->ndrawn; i += 100) {
+			int m = ft->ndrawn - i < 100 ? ft->ndrawn - i : 100;
+			buf_printf(&cm, "%d beginbfchar\n", m);
+			for (int j = i; j < i + m; j++)
+				buf_printf(&cm, "<%04X> <%04X>\n", ft->drawn[j] >> 16, ft->drawn[j] & 0xFFFF);
+			buf_puts(&cm, "endbfchar\n");
+		}
+		buf_puts(&cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+		bad = S_deflate_onto(o, cm.data, cm.len, &all) != 0;
+		n[2] = all.len - n[0] - n[1];
+		buf_free(&cm);
+	}
+	hb_blob_destroy(blob);
+	hb_face_destroy(sub);
+	hb_subset_plan_destroy(plan);
+	struct S_embedded *e = NULL;
+	if (!bad) {
+		e = xmalloc(sizeof *e + all.len);
+		*e = (struct S_embedded){.nfile = n[0], .nmap = n[1], .ncmap = n[2], .len1 = len};
+		memcpy(e->data, all.data, all.len);
+	}
+	buf_free(&all);
+	return e;
+}
+
+/* The face's font as embedded: from the cache when a document before drew the same glyphs
+ * for the same characters, else made (and kept, while the cache has room). *owned: the
+ * caller frees it. */
+static struct S_embedded *S_embedded(struct pdf_out *o, int face, const struct S_font *ft,
+	int *owned)
+{
+	*owned = 1;
+	if (o->cache == NULL)
+		return S_embed(o, face, ft);
+	struct buf key = {0};
+	buf_put(&key, (const char *)&face, sizeof face);
+	buf_put(&key, (const char *)ft->drawn, (size_t)ft->ndrawn * sizeof *ft->drawn);
+	struct pdf_cache *c = o->cache;
+	struct bmap_slot *slot = bmap_slot(&c->fonts, key.data, key.len);
+	struct S_embedded *e = slot->key != NULL ? slot->value : S_embed(o, face, ft);
+	if (slot->key != NULL) {
+		*owned = 0;
+		c->hits++;
+	} else if (e != NULL) {
+		size_t size = sizeof *e + e->nfile + e->nmap + e->ncmap + key.len;
+		if (c->bytes + size <= c->max_bytes) {
+			bmap_claim(&c->fonts, slot, key.data, key.len);
+			slot->value = e;
+			c->bytes += size;
+			*owned = 0;
+		}
+	}
+	buf_free(&key);
+	return e;
+}
+
+/* Completes a face's font once every page is drawn: the font file, glyph map and ToUnicode
+ * map (S_embedded), the widths and the names. */
+static void S_font_finish(struct pdf_out *o, int face, struct S_font *ft)
+{
+	const struct font_face *ff = &o->f->faces[face];
+	hb_face_t *hface = hb_font_get_face(ff->hb_font);
+	qsort(ft->drawn, (size_t)ft->ndrawn, sizeof *ft->drawn, S_cmp_u32);
+	int owned;
+	struct S_embedded *e = S_embedded(o, face, ft, &owned);
+	HPDF_Dict file = NULL, gidmap = NULL, tounicode = NULL;
+	if (e != NULL) {
+		file = S_deflated_stream(o, e->data, e->nfile);
+		gidmap = S_deflated_stream(o, e->data + e->nfile, e->nmap);
+		tounicode = S_deflated_stream(o, e->data + e->nfile + e->nmap, e->ncmap);
+	} else {
 		o->failed = 1;
-	/* the map: two bytes a CID, up to the largest drawn */
-	unsigned maxg = ft->ndrawn ? ft->drawn[ft->ndrawn - 1] >> 16 : 0;
-	unsigned char *map = xcalloc((size_t)maxg + 1, 2);
-	for (int i = 0; to_new != NULL && i < ft->ndrawn; i++) {
-		unsigned g = ft->drawn[i] >> 16, ng = hb_map_get(to_new, g);
-		if (ng == HB_MAP_VALUE_INVALID)
-			ng = 0;
-		map[2 * g] = (unsigned char)(ng >> 8);
-		map[2 * g + 1] = (unsigned char)ng;
 	}
-	HPDF_Dict gidmap = o->failed ? NULL : S_flate_stream(o, map, 2 * ((size_t)maxg + 1));
-	free(map);
-	/* ToUnicode: bfchar lines, at most 100 to a block */
-	struct buf cm = {0};
-	buf_puts(&cm, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-	for (int i = 0; i < ft->ndrawn; i += 100) {
-		int m = ft->ndrawn - i < 100 ? ft->ndrawn - i : 100;
-		buf_printf(&cm, "%d beginbfchar\n", m);
-		for (int j = i; j < i + m; j++)
-			buf_printf(&cm, "<%04X> <%04X>\n", ft->drawn[j] >> 16, ft->drawn[j] & 0xFFFF);
-		buf_puts(&cm, "endbfchar\n");
-	}
-	buf_puts(&cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-	HPDF_Dict tounicode = o->failed ? NULL : S_flate_stream(o, cm.data, cm.len);
-	buf_free(&cm);
+	unsigned len = e ? e->len1 : 0;
+	if (owned)
+		free(e);
 	/* widths: runs of consecutive CIDs, "c [w1 w2 ...]" */
 	HPDF_Array w = HPDF_Array_New(o->pdf->mmgr);
 	HPDF_Array run = NULL;
@@ -658,7 +780,7 @@ static void S_font_finish(struct pdf_out *o, int face, struct S_font *ft)
 		if (*c > ' ' && *c < 127 && !strchr("()<>[]{}/%#", *c))
 			name[at++] = *c; /* (a PDF name's plain characters) */
 	name[at] = '\0';
-	if (!o->failed && gidmap && tounicode) {
+	if (!o->failed && file && gidmap && tounicode) {
 		r |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len);
 		r |= HPDF_Dict_Add(ft->desc, "FontFile2", file);
 		r |= HPDF_Dict_AddName(ft->desc, "FontName", name);
@@ -672,9 +794,6 @@ static void S_font_finish(struct pdf_out *o, int face, struct S_font *ft)
 	} else {
 		o->failed = 1;
 	}
-	hb_blob_destroy(blob);
-	hb_face_destroy(sub);
-	hb_subset_plan_destroy(plan);
 }
 
 /* A link annotation written from one string (its dictionary's body, kept in o->annots):
@@ -1016,6 +1135,7 @@ void pdf_free(struct pdf_out *o)
 	if (o->spool_fd >= 0)
 		close(o->spool_fd);
 	arena_free(&o->spooled);
-	libdeflate_free_compressor(o->z);
+	if (o->cache == NULL)
+		libdeflate_free_compressor(o->z);
 	free(o);
 }

@@ -115,7 +115,7 @@ static void S_report(const struct model *m, struct style *s, struct fonts *f, in
 	doc_dump(doc, S_null);
 	/* the PDF as the driver makes it: pages streamed from the layout to the renderer */
 	size_t len = 0;
-	struct pdf_out *po = pdf_begin(doc, f, m->file, d);
+	struct pdf_out *po = pdf_begin(doc, f, NULL, m->file, d);
 	struct lay_sink sink = {pdf_page, po};
 	struct layout *l = lay_run(doc, s, f, m->file, d, po ? &sink : NULL);
 	lay_dump(l, f, S_null);

@@ -1168,7 +1168,7 @@ static void test_subset_guard(void)
 	struct layout *l = lay_run(doc, s, f, "t.xml", &d, NULL);
 	size_t before = d.n;
 	/* what the layout drew renders cleanly */
-	struct pdf_out *o = pdf_begin(doc, f, "t.xml", &d);
+	struct pdf_out *o = pdf_begin(doc, f, NULL, "t.xml", &d);
 	CHECK(o != NULL);
 	for (int i = 0; o && i < l->npages; i++)
 		pdf_page(o, l, i, 0);
@@ -1199,7 +1199,7 @@ static void test_subset_guard(void)
 	for (int t = 0; b != NULL && t < 2; t++) {
 		b->text = texts[t];
 		size_t at = d.n;
-		o = pdf_begin(doc, f, "t.xml", &d);
+		o = pdf_begin(doc, f, NULL, "t.xml", &d);
 		for (int i = 0; o && i < l->npages; i++)
 			pdf_page(o, l, i, 0);
 		CHECK(o && pdf_finish(o, l) == 0);
@@ -1220,8 +1220,89 @@ static void test_subset_guard(void)
 	diag_free(&d);
 }
 
+/* The bytes of the PDF of l (drawn from doc) made with cache (NULL: none), into out. */
+static int S_pdf_bytes(struct doc *doc, struct fonts *f, struct pdf_cache *cache,
+	const struct layout *l, struct diags *d, struct buf *out)
+{
+	struct pdf_out *o = pdf_begin(doc, f, cache, "t.xml", d);
+	for (int i = 0; o && i < l->npages; i++)
+		pdf_page(o, l, i, 0);
+	FILE *tf = tmpfile();
+	int ok = o && tf && pdf_finish(o, l) == 0 && pdf_write(o, fileno(tf)) == 0;
+	pdf_free(o);
+	out->len = 0;
+	char chunk[8192];
+	ssize_t r;
+	off_t at = 0;
+	while (ok && (r = pread(fileno(tf), chunk, sizeof chunk, at)) > 0) {
+		buf_put(out, chunk, (size_t)r);
+		at += r;
+	}
+	if (tf)
+		fclose(tf);
+	return ok && out->len > 0;
+}
+
+/* A process's PDFs share a cache of their embedded fonts: a PDF made with the cache, empty
+ * or holding its fonts already, is byte for byte the one made without; the second takes
+ * every font from it; a document drawing one more character (other glyphs, same faces)
+ * gets fonts of its own, not the cached ones; a cache with no room keeps nothing. */
+static void test_pdf_cache_same_bytes(void)
+{
+	struct diags d = {0};
+	struct style *s;
+	struct fonts *f = S_fonts_needed(&s, &d);
+	if (f == NULL)
+		return;
+	const char *texts[2] = {"Alpha beta \u0531\u0580\u0561\u0574", "Alpha beta \u0531\u0580\u0561\u0574 \u0416"};
+	struct buf plain[2] = {{0}}, got = {0};
+	struct pdf_cache *c = pdf_cache_new(1u << 20), *none = pdf_cache_new(0);
+	CHECK(c != NULL && none != NULL);
+	for (int t = 0; t < 2 && c && none; t++) {
+		struct doc *doc = doc_new();
+		struct doc_node *p = doc_add(doc, doc->root, DOC_PARA, 1);
+		p->cls = "body";
+		doc_add_text(doc, p, texts[t], 1);
+		struct layout *l = lay_run(doc, s, f, "t.xml", &d, NULL);
+		CHECK(l != NULL && S_pdf_bytes(doc, f, NULL, l, &d, &plain[t]));
+		size_t hits, held, hits0, held0, fonts = 0;
+		for (int k = 0; k < 2 && l; k++) {
+			pdf_cache_counts(c, &hits0, &held0);
+			CHECK(S_pdf_bytes(doc, f, c, l, &d, &got));
+			CHECK_MSG(got.len == plain[t].len && memcmp(got.data, plain[t].data, got.len) == 0,
+				"text %d, made %s with the cache: %zu bytes against %zu", t,
+				k ? "again" : "first", got.len, plain[t].len);
+			pdf_cache_counts(c, &hits, &held);
+			if (k == 0) { /* each font taken or made and kept; the first text's all made */
+				fonts = (hits - hits0) + (held - held0);
+				CHECK_MSG(held > held0 && (t > 0 || hits == hits0), "text %d: hits %zu -> %zu, "
+					"held %zu -> %zu", t, hits0, hits, held0, held);
+			} else { /* every font from the cache */
+				CHECK_MSG(fonts >= 2 && hits - hits0 == fonts && held == held0,
+					"text %d again: hits %zu -> %zu of %zu fonts", t, hits0, hits, fonts);
+			}
+		}
+		CHECK(l && S_pdf_bytes(doc, f, none, l, &d, &got) && got.len == plain[t].len &&
+			memcmp(got.data, plain[t].data, got.len) == 0);
+		pdf_cache_counts(none, &hits, &held);
+		CHECK(hits == 0 && held == 0);
+		lay_free(l);
+		doc_free(doc);
+	}
+	CHECK(plain[0].len != plain[1].len || memcmp(plain[0].data, plain[1].data, plain[0].len) != 0);
+	pdf_cache_free(c);
+	pdf_cache_free(none);
+	buf_free(&plain[0]);
+	buf_free(&plain[1]);
+	buf_free(&got);
+	font_close(f);
+	style_free(s);
+	diag_free(&d);
+}
+
 const struct unit_test layout_tests[] = {
 	{"subset_guard", test_subset_guard},
+	{"pdf_cache_same_bytes", test_pdf_cache_same_bytes},
 	{"streaming_equals_kept", test_streaming_equals_kept},
 	{"breaks_are_optimal", test_breaks_are_optimal},
 	{"better_than_first_fit", test_better_than_first_fit},

@@ -13,6 +13,7 @@ const lib_sources = [_][]const u8{
     "compiler/base/diag.c",
     "compiler/base/output.c",
     "compiler/base/sha256.c",
+    "compiler/base/take.c",
     "compiler/read/xmlread.c",
     "compiler/read/facets.c",
     "compiler/read/style.c",

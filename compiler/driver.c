@@ -4,6 +4,7 @@
 #include "driver.h"
 #include "base/output.h"
 #include "base/sha256.h"
+#include "base/take.h"
 #include "base/util.h"
 #include "layout/font.h"
 #include "layout/hyphen.h"
@@ -374,17 +375,21 @@ static int S_cpus(void)
 	return n > 0 ? (int)n : 1;
 }
 
-/* The jobs of a parallel run are taken in turn from one counter in memory shared by the
- * processes (the next job not yet taken), so that a process takes a job when it is free;
- * order[] (the same in every process) says which job is the k-th taken. */
-struct S_queue {
-	atomic_int next;
-};
-
-static int S_take(struct S_queue *q, const int *order, int n)
+/* Each job's kind: the number of the first job with the same topics. */
+static int *S_kinds(const struct S_job *jobs, int n)
 {
-	int k = atomic_fetch_add(&q->next, 1);
-	return k < n ? order[k] : -1;
+	int *kind = xmalloc((size_t)n * sizeof *kind);
+	for (int i = 0; i < n; i++) {
+		kind[i] = i;
+		for (int j = 0; j < i && kind[i] == i; j++) {
+			int same = jobs[j].ntopics == jobs[i].ntopics;
+			for (int k = 0; same && k < jobs[i].ntopics; k++)
+				same = strcmp(jobs[j].topics[k], jobs[i].topics[k]) == 0;
+			if (same)
+				kind[i] = kind[j];
+		}
+	}
+	return kind;
 }
 
 /* The order a parallel run takes its jobs in: date by date (no date first; an archive
@@ -557,13 +562,14 @@ static void S_send(void *ctx, int job, int code, const char *o, size_t no, const
 			out_write_fd(s->fd, e, ne) != 0;
 }
 
-static void S_worker(struct S_loaded *ld, const struct drv_options *o, struct S_job *jobs, int n,
-	struct S_queue *q, const int *order, const cpu_set_t *roam, int res_fd)
+static void S_worker(struct S_loaded *ld, const struct drv_options *o, struct S_job *jobs,
+	struct take *t, const cpu_set_t *roam, int res_fd)
 {
 	int job, first = 1;
 	struct S_held held = {.quiet = o->quiet};
 	struct S_sender to = {.fd = res_fd};
-	while (!to.bad && (job = S_take(q, order, n)) >= 0) {
+	memset(t->mine, 0, (size_t)t->n); /* (what the parent made is not in this process) */
+	while (!to.bad && (job = take_next(t)) >= 0) {
 		/* Sent away from the parent's processor when forked: from its second job on, every
 		 * processor of the run is its own again. Checked before every job, not set once:
 		 * the parent's sched_setaffinity may come late (it was descheduled, or the first
@@ -710,7 +716,7 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 		width = n;
 	if (width > 64)
 		width = 64;
-	struct S_queue *q = width > 1 ? mmap(NULL, sizeof *q, PROT_READ | PROT_WRITE,
+	atomic_uchar *q = width > 1 ? mmap(NULL, (size_t)n, PROT_READ | PROT_WRITE,
 		MAP_SHARED | MAP_ANONYMOUS, -1, 0) : MAP_FAILED;
 	if (q == MAP_FAILED) {
 		if (width > 1)
@@ -734,11 +740,17 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 		S_held_free(&held);
 		return pr.code;
 	}
-	atomic_init(&q->next, 0);
+	for (int i = 0; i < n; i++) /* (zero already, as an anonymous mapping is) */
+		atomic_init(&q[i], 0);
 	int *order = xmalloc((size_t)n * sizeof *order);
 	for (int i = 0; i < n; i++)
 		order[i] = i;
 	qsort_r(order, (size_t)n, sizeof *order, S_cmp_take, jobs);
+	const char **dates = xmalloc((size_t)n * sizeof *dates);
+	for (int i = 0; i < n; i++)
+		dates[i] = jobs[i].as_of;
+	struct take t = {.taken = q, .order = order, .date = dates, .kind = S_kinds(jobs, n), .n = n,
+		.mine = xcalloc((size_t)n, 1)};
 	struct S_pool p = {.n = n, .width = width - 1, .job_codes = job_codes, .done = done,
 		.done_ctx = done_ctx};
 	p.outs = xcalloc((size_t)n, sizeof *p.outs);
@@ -766,7 +778,7 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 			for (int k = 0; k < w; k++)
 				if (p.res[k] >= 0)
 					close(p.res[k]);
-			S_worker(ld, o, jobs, n, q, order, have_all ? &all : NULL, rp[1]);
+			S_worker(ld, o, jobs, &t, have_all ? &all : NULL, rp[1]);
 			/* The inputs are this process's image of the parent's, which frees them; freeing
 			 * them here would copy their pages (copy on write) only to throw them away. */
 			close(rp[1]);
@@ -786,7 +798,7 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 	 * only so many results) */
 	int job;
 	struct S_held held = {.quiet = o->quiet};
-	while ((job = S_take(q, order, n)) >= 0) {
+	while ((job = take_next(&t)) >= 0) {
 		S_run_held(ld, o, jobs, job, &held, S_pool_result, &p);
 		int got;
 		do /* (what is waiting in the pipes, so that no worker waits to send) */
@@ -808,8 +820,11 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 			abnormal = 1;
 		buf_free(&p.pend[w]);
 	}
-	munmap(q, sizeof *q);
+	munmap(q, (size_t)n);
 	free(order);
+	free(dates);
+	free((int *)t.kind);
+	free(t.mine);
 	for (int i = 0; i < n; i++) {
 		if (p.outs[i].len)
 			fwrite(p.outs[i].data, 1, p.outs[i].len, out);

@@ -5,12 +5,15 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/diag.h"
 #include "base/output.h"
 #include "base/sha256.h"
+#include "base/take.h"
 #include "base/util.h"
 
 static void test_utf8_decode(void)
@@ -469,6 +472,110 @@ static void test_bmap(void)
 	CHECK(m.slots == NULL && m.n == 0);
 }
 
+/* A batch's jobs taken by two processes (simulated: the one that is free first takes the
+ * next; jobs of kind 0 cost two, the others one): every job once; a date's jobs before any
+ * of a later date; the first job is the order's first; within a date a process takes a
+ * kind it made before whenever one is left, and that changes what the plain order would
+ * have given it. Then two real processes take from one shared table at once: each job
+ * once. */
+static void test_take_by_date_and_kind(void)
+{
+	enum { DATES = 3, KINDS = 4, N = DATES * KINDS };
+	const char *date[N];
+	int kind[N], order[N], got[N] = {0};
+	static const char *days[DATES] = {"2021-01-01", "2021-02-01", "2021-03-01"};
+	for (int i = 0; i < N; i++) {
+		date[i] = days[i / KINDS];
+		kind[i] = i % KINDS;
+		order[i] = N - 1 - i; /* (jobs listed backwards: the order is what counts) */
+	}
+	for (int d = 0; d < DATES; d++) /* date by date, kind 0 first */
+		for (int k = 0; k < KINDS; k++)
+			order[d * KINDS + k] = d * KINDS + k;
+	atomic_uchar taken[N];
+	for (int i = 0; i < N; i++)
+		atomic_init(&taken[i], 0);
+	unsigned char mine[2][N] = {{0}};
+	struct take t[2];
+	for (int p = 0; p < 2; p++)
+		t[p] = (struct take){.taken = taken, .order = order, .date = date, .kind = kind, .n = N,
+			.mine = mine[p]};
+	int clock[2] = {0, 0}, count = 0, preferred = 0;
+	for (;;) {
+		int p = clock[1] < clock[0];
+		unsigned char made[N];
+		memcpy(made, mine[p], sizeof made);
+		int first_left = -1, own_left = 0;
+		for (int k = 0; k < N; k++)
+			if (!atomic_load(&taken[k])) {
+				if (first_left < 0)
+					first_left = k;
+				own_left |= strcmp(date[order[k]], date[order[first_left]]) == 0 &&
+					made[kind[order[k]]];
+			}
+		int j = take_next(&t[p]);
+		if (j < 0) {
+			CHECK(first_left < 0 && take_next(&t[1 - p]) == -1);
+			break;
+		}
+		CHECK_MSG(j >= 0 && j < N && !got[j], "job %d taken again", j);
+		if (j < 0 || j >= N)
+			break;
+		got[j] = 1;
+		CHECK(count > 0 || j == order[0]);
+		CHECK_MSG(strcmp(date[j], date[order[first_left]]) == 0, "job %d (%s) taken while %s "
+			"has jobs left", j, date[j], date[order[first_left]]);
+		CHECK_MSG(!own_left || made[kind[j]], "process %d took kind %d with its own kinds left",
+			p, kind[j]);
+		preferred += j != order[first_left];
+		clock[p] += kind[j] == 0 ? 2 : 1;
+		count++;
+	}
+	CHECK(count == N);
+	CHECK_MSG(preferred > 0, "never a job of its own kind before the first left");
+	/* two processes at once */
+	atomic_uchar *shared = mmap(NULL, N, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(shared != MAP_FAILED);
+	if (shared == MAP_FAILED)
+		return;
+	int pipes[2][2];
+	pid_t pid[2];
+	for (int p = 0; p < 2; p++) {
+		CHECK(pipe(pipes[p]) == 0);
+		pid[p] = fork();
+		if (pid[p] == 0) {
+			unsigned char own[N] = {0};
+			struct take c = {.taken = shared, .order = order, .date = date, .kind = kind, .n = N,
+				.mine = own};
+			int j;
+			while ((j = take_next(&c)) >= 0) {
+				unsigned char b = (unsigned char)j;
+				if (write(pipes[p][1], &b, 1) != 1)
+					_exit(1);
+				usleep(200);
+			}
+			_exit(0);
+		}
+		close(pipes[p][1]);
+	}
+	int seen[N] = {0}, total = 0;
+	for (int p = 0; p < 2; p++) {
+		unsigned char b;
+		while (read(pipes[p][0], &b, 1) == 1) {
+			CHECK(b < N && !seen[b]);
+			if (b < N)
+				seen[b] = 1;
+			total++;
+		}
+		close(pipes[p][0]);
+		int status;
+		CHECK(waitpid(pid[p], &status, 0) == pid[p] && WIFEXITED(status) &&
+			WEXITSTATUS(status) == 0);
+	}
+	CHECK_MSG(total == N, "%d jobs taken by the two processes, of %d", total, N);
+	munmap(shared, N);
+}
+
 const struct unit_test base_tests[] = {
 	{"date_ticks", test_date_ticks},
 	{"bmap", test_bmap},
@@ -483,6 +590,7 @@ const struct unit_test base_tests[] = {
 	{"date_format", test_date_format},
 	{"diag_order_and_format", test_diag_order_and_format},
 	{"arena", test_arena},
+	{"take_by_date_and_kind", test_take_by_date_and_kind},
 	{"atomic_write", test_atomic_write},
 	{"atomic_write_staged", test_atomic_write_staged},
 	{"write_later", test_write_later},

@@ -278,6 +278,28 @@ def latex_briefing_lualatex(ctx):
 
 
 @test
+def latex_contents_front(ctx):
+    """The briefing style's toc="front" in TeX: a topic report's short contents is set on
+    its front page, under the title and abstract (needspace's room check), and the body
+    starts on the next page, numbered 1 ("Page i of i", then "Page 1 of ..."), as in the
+    PDF; the whole briefing's contents starts a page of its own (latex_briefing)."""
+    out = ctx.tmp("latex-front-tex")
+    r = run([ctx.briefc, "build", SOURCE, "--topic", "pow", "--format", "tex", "--out", out],
+            text=True, env=env_without_epoch())
+    check(r.returncode == 0, r.stderr)
+    tex = r.stdout.strip()
+    check("\\briefContentsRoom{" in open(tex).read(), "no room check before the contents")
+    log, pdf, _ = compile_tex("xelatex", tex, ctx.tmp("latex-front-xelatex"))
+    check_log("xelatex", log)
+    pages = pdf_text(pdf).split("\f")[:-1]
+    first = " ".join(pages[0].split())
+    check("2020 Nagorno-Karabakh ceasefire agreement" in first and "Contents" in first and
+          "Page i of i" in first, f"page 1: {first[:300]!r} ... {first[-80:]!r}")
+    second = " ".join(pages[1].split())
+    check("Contents" not in second and "Page 1 of" in second, f"page 2: {second[-120:]!r}")
+
+
+@test
 def latex_timeline_long_label(ctx):
     """A timeline label wider than the axis (the minimal dossier's first event, its title
     made 60 words long) is wrapped, in the PDF and in the .tex compiled by XeLaTeX: no word

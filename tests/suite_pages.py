@@ -58,8 +58,9 @@ def long_source(path):
         f.write("\n".join(parts))
 
 
-def dump_layout(ctx, src, style):
-    r = run([ctx.briefc, "build", src, "--style", style, "--dump", "layout"], text=True, timeout=300)
+def dump_layout(ctx, src, style, *extra):
+    r = run([ctx.briefc, "build", src, "--style", style, "--dump", "layout", *extra], text=True,
+            timeout=300)
     check(r.returncode == 0, f"{style}: exit {r.returncode}: {r.stderr[-500:]}")
     pages, anchors = [], {}
     for line in r.stdout.splitlines():
@@ -191,6 +192,59 @@ def pages_contents_numbers(ctx):
                       f"{style}: contents says {shown} for {target}, which is on page {labels[anchors[target][0]]}")
                 entries += 1
         check(entries >= 8, f"{style}: only {entries} contents entries")
+
+
+def many_threads_source(path, n):
+    """A short dossier whose contents is longer than a page: n threads of one event each."""
+    with open(path) as f:
+        text = f.read()
+    head = text[:text.index("<aftermath>") + len("<aftermath>")]
+    threads = "".join(
+        f'<thread id="many{t}" topics="t"><title>Thread number {t}</title>'
+        f'<event id="many{t}-1" date="2021-02-0{1 + t % 9}" topics="t"><title>Event of thread {t}</title>'
+        f"<p>The thread's one event, told in a sentence.</p></event></thread>" for t in range(n))
+    with open(path + ".many.xml", "w") as f:
+        f.write(head + threads + "</aftermath></dossier>\n")
+    return path + ".many.xml"
+
+
+@test
+def pages_contents_front(ctx):
+    """toc="front" (the briefing style): a contents that fits in what the front matter leaves
+    of its page is set there, one that does not starts a page of its own, one longer than a
+    page too; the body starts on a new page, numbered 1, either way, and no page holds both
+    contents and body. toc="own-page" keeps a page of its own for the shortest contents."""
+    body = {"body", "h1", "h2", "h3", "item", "quote", "facts", "cell", "th", "note"}
+
+    def front(src, style, *extra):
+        pages, _ = dump_layout(ctx, src, style, *extra)
+        where = [i for i, pg in enumerate(pages) if any(f[4] in ("toc1", "toc2") for f in pg["flow"])]
+        name = f"{os.path.basename(style)} {os.path.basename(src)} {' '.join(extra)}"
+        check(where, f"{name}: no contents")
+        first_body = next(i for i, pg in enumerate(pages) if pg["label"] == "1")
+        check(first_body == where[-1] + 1, f"{name}: the body starts on page {first_body + 1}, "
+              f"the contents ends on page {where[-1] + 1}")
+        for i in where:  # (the contents' own heading is an h1: one, on its first page)
+            mixed = {f[4] for f in pages[i]["flow"]} & (body - {"h1"})
+            heads = {(f[0], f[1]) for f in pages[i]["flow"] if f[4] == "h1"}
+            check(not mixed and len(heads) == (i == where[0]),
+                  f"{name}: page {i + 1} holds contents and {sorted(mixed)}, {len(heads)} h1")
+        check(where == list(range(where[0], where[-1] + 1)), f"{name}: contents on pages {where}")
+        return where, [pg["label"] for pg in pages[:first_body]]
+
+    where, labels = front(SOURCE, "briefing", "--topic", "pow")
+    check(where == [0] and labels == ["i"], f"pow: contents on {where}, front pages {labels}")
+    where, labels = front(SOURCE, "briefing")
+    check(where == [1] and labels == ["i", "ii"], f"briefing: contents on {where}, front {labels}")
+    cases(ctx)
+    many = many_threads_source(ctx.long_source, 70)
+    where, labels = front(many, "briefing")
+    check(where[0] == 1 and len(where) >= 2, f"70 threads: contents on {where}")
+    with open(os.path.join(ROOT, "styles", "briefing.xml")) as f:
+        own = f.read().replace('toc="front"', 'toc="own-page"')
+    check('toc="own-page"' in own, "the briefing style no longer says toc=\"front\"")
+    where, labels = front(SOURCE, style_file(ctx, "styles/own-page.xml", own), "--topic", "pow")
+    check(where == [1] and labels == ["i", "ii"], f"own-page: contents on {where}, front {labels}")
 
 
 def qpdf_json(path):

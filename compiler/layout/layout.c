@@ -378,6 +378,26 @@ static void S_toc(struct lay_ctx *st, const struct doc *doc)
 	vec_free(&secs);
 }
 
+/* The contents made of items [first, nv), set with the front matter (toc="front"): kept
+ * whole, so that it stays on the front matter's page when it fits in what is left there
+ * and starts the next page when it does not; one taller than a page starts a page of its
+ * own and runs on. */
+static void S_toc_front(struct lay_ctx *st, int first)
+{
+	double h = 0;
+	for (int i = first; i < st->nv; i++)
+		h += st->v[i].h;
+	if (h > st->bottom - st->top) {
+		lay_v_push(st, V_PAGEBREAK, 0);
+		struct lay_vitem brk = st->v[st->nv - 1];
+		memmove(&st->v[first + 1], &st->v[first], (size_t)(st->nv - 1 - first) * sizeof *st->v);
+		st->v[first] = brk;
+		return;
+	}
+	for (int i = first; i + 1 < st->nv; i++)
+		st->v[i].keep = 1;
+}
+
 /* Page numbers, dot leaders and links of the contents, once every page is known. */
 static void S_toc_fill(struct lay_ctx *st)
 {
@@ -681,11 +701,15 @@ static void S_block(struct lay_ctx *st, const struct doc_node *n, const struct d
 		}
 		if (s->toc_mode == TOC_OWN_PAGE)
 			lay_v_push(st, V_PAGEBREAK, 0);
-		else
+		else if (s->toc_mode == TOC_INLINE)
 			lay_v_push(st, V_BODY, 0);
-		st->pending_space = 0;
+		if (s->toc_mode != TOC_FRONT)
+			st->pending_space = 0;
+		int first = st->nv;
 		S_toc(st, doc);
-		if (s->toc_mode == TOC_OWN_PAGE) {
+		if (s->toc_mode == TOC_FRONT)
+			S_toc_front(st, first);
+		if (s->toc_mode == TOC_OWN_PAGE || s->toc_mode == TOC_FRONT) {
 			lay_v_push(st, V_PAGEBREAK, 0);
 			lay_v_push(st, V_BODY, 0);
 			st->pending_space = 0;

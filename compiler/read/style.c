@@ -249,7 +249,8 @@ static void S_layout(struct S_ctx *c, struct style *s, xmlNodePtr n)
 	s->final_hyphen_demerits = v;
 	if ((t = S_attr(n, "toc")) != NULL) {
 		s->toc_mode = strcmp(t, "inline") == 0 ? TOC_INLINE
-			: strcmp(t, "none") == 0 ? TOC_NONE : TOC_OWN_PAGE;
+			: strcmp(t, "none") == 0 ? TOC_NONE : strcmp(t, "front") == 0 ? TOC_FRONT
+			: TOC_OWN_PAGE;
 		free(t);
 	}
 	if ((t = S_attr(n, "numbering")) != NULL) {

@@ -6,7 +6,9 @@
 
 enum style_align { ALIGN_JUSTIFY, ALIGN_LEFT, ALIGN_RIGHT, ALIGN_CENTER };
 
-enum style_toc { TOC_OWN_PAGE, TOC_INLINE, TOC_NONE };
+/* The contents: on pages of its own; with the front matter when it fits on its first page,
+ * else on pages of its own (the body on a new page either way); in the flow; none. */
+enum style_toc { TOC_OWN_PAGE, TOC_FRONT, TOC_INLINE, TOC_NONE };
 
 /* How headings of levels 1 and 2 are numbered: 1 / 1.1, I / I.1, A / A.1, or not at all. */
 enum style_numbering { NUM_DECIMAL, NUM_ROMAN, NUM_ALPHA, NUM_NONE };

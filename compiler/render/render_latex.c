@@ -871,6 +871,17 @@ static void S_table(struct S_tex *t, const struct doc_node *n)
 		S_span_end(t);
 }
 
+/* Counts the sections the contents lists (levels 1 to depth): those of level 1 in *top. */
+static void S_toc_count(const struct doc_node *n, int depth, int *top, int *all)
+{
+	for (const struct doc_node *c = n->first; c; c = c->next)
+		if (c->type == DOC_SECTION && c->level <= depth) {
+			*top += c->level == 1;
+			(*all)++;
+			S_toc_count(c, depth, top, all);
+		}
+}
+
 static void S_toc(struct S_tex *t)
 {
 	struct buf *b = t->b;
@@ -880,8 +891,20 @@ static void S_toc(struct S_tex *t)
 	S_span_begin(t);
 	if (t->s->toc_mode == TOC_OWN_PAGE)
 		buf_puts(b, "\\clearpage\n");
+	if (t->s->toc_mode == TOC_FRONT) {
+		/* with the front matter when its height fits in what is left of the page, as in
+		 * the PDF: the heading (the h1 style's) and a line an entry, the article class's
+		 * space before each top-level one (TeX lays it out: an estimate, from above) */
+		int top = 0, all = 0;
+		S_toc_count(t->doc->root, t->s->toc_depth < 1 ? 1 : t->s->toc_depth > 4 ? 4
+			: t->s->toc_depth, &top, &all);
+		const struct style_block *h = style_block(t->s, "h1");
+		buf_puts(b, "\\briefContentsRoom{");
+		S_num(b, h->space_before + h->leading + h->space_after);
+		buf_printf(b, "pt}{%d}{%d}\n", top, all);
+	}
 	buf_puts(b, "\\pdfbookmark[1]{Contents}{contents}\n\\tableofcontents\n");
-	if (t->s->toc_mode == TOC_OWN_PAGE) {
+	if (t->s->toc_mode == TOC_OWN_PAGE || t->s->toc_mode == TOC_FRONT) {
 		/* (the front matter's last number, for its pages' {pages}; the body's then: a label
 		 * tex_esc_label never makes from an identifier, ':' and no hex digits) */
 		buf_puts(b, t->pages ? "\\label{brief:front}\\clearpage\n\\pagenumbering{arabic}\n"
@@ -1293,6 +1316,10 @@ static void S_preamble(struct buf *p, struct S_tex *t)
 	/* fonts, colours and the packages the body needs; hyperref last */
 	S_fonts(p, t);
 	buf_puts(p, "\\usepackage{xcolor}\n");
+	if (t->toc && s->toc_mode == TOC_FRONT) /* (the room the contents needs: its heading's
+		height; the top-level entries, each with the space before it; the entries) */
+		buf_puts(p, "\\usepackage{needspace}\n\\newcommand\\briefContentsRoom[3]{\\needspace{"
+			"\\dimexpr #1+#2\\dimexpr 1em+1pt\\relax+#3\\baselineskip\\relax}}\n");
 	buf_puts(p, "\\definecolor{briefLink}{HTML}{");
 	S_hex(p, s->link_color);
 	buf_puts(p, "}\n");
@@ -1510,7 +1537,7 @@ int tex_render(const struct doc *doc, const struct style *s, struct fonts *f, st
 		buf_puts(&body, "\\thispagestyle{plain}\n");
 	int own_page_toc = 0;
 	for (const struct doc_node *c = doc->root->first; c; c = c->next)
-		if (c->type == DOC_TOC && s->toc_mode == TOC_OWN_PAGE)
+		if (c->type == DOC_TOC && (s->toc_mode == TOC_OWN_PAGE || s->toc_mode == TOC_FRONT))
 			own_page_toc = 1;
 	if (own_page_toc)
 		buf_puts(&body, t.pages ? "\\pagenumbering{roman}\n"

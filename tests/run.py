@@ -314,10 +314,14 @@ def unwritable_output(ctx):
 
 def unit_tests(ctx):
     r = run([ctx.unit], text=True, cwd=ROOT, timeout=300)
-    seen = 0
+    seen, names = 0, set()
     for line in r.stdout.splitlines():
         m = re.match(r"(ok|FAIL) (unit/\S+)", line)
         if m:
+            if m.group(2) in names:  # (a forked child wrote what its parent had buffered)
+                report(m.group(2) + "/reported-twice", False, "its result line appears twice")
+                continue
+            names.add(m.group(2))
             seen += 1
             detail = ""
             if m.group(1) == "FAIL":

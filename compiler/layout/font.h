@@ -22,6 +22,12 @@ struct font_face {
 	                           looked up, -1: missing; made on first use, by font_advance) */
 	uint16_t *glyph_cache;  /* per BMP code point, its glyph + 1 (0: not looked up; made
 	                           on first use, by font_glyph) */
+	struct font_plan {      /* HarfBuzz's shaping plans for this face, by script (a word's
+	                           properties differ in nothing else), made on first use */
+		uint32_t script;   /* hb_script_t */
+		void *plan;        /* hb_shape_plan_t */
+	} plans[4];
+	int nplans;
 };
 
 struct fonts {

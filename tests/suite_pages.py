@@ -326,7 +326,9 @@ def pages_page_of_pages(ctx):
 def pages_spanning_timeline_flows(ctx):
     """In two columns a timeline spans the page: it starts below the columns of the page
     its heading and first row fit on (it moved whole to the next page, leaving half a
-    page empty), its rows go on to the next page, and its last row stays with its legend."""
+    page empty), its rows go on to the next page, its last row stays with its legend, and
+    each page it is on holds two of its rows at least (rows as lines: no orphan, no widow).
+    A timeline of three rows (the diplomacy report's, one column) is kept whole."""
     pages, _ = dump_layout(ctx, SOURCE, "digest")
     where = {}
     for i, pg in enumerate(pages):
@@ -343,6 +345,12 @@ def pages_spanning_timeline_flows(ctx):
           f"the timeline's page has no column text above its heading: {first[:at + 1]}")
     check(where["last"] == where["legend"], f"the last row on page {where['last'] + 1}, "
           f"its legend on page {where['legend'] + 1}")
+    rows = [sum(1 for f in pages[i]["flow"] if f[0] == "f") for i in range(where["first"], where["last"] + 1)]
+    check(len(rows) == 2 and min(rows) >= 2, f"the timeline's rows by page: {rows}")
+    pages, _ = dump_layout(ctx, SOURCE, "briefing", "--topic", "diplomacy")
+    on = [i for i, pg in enumerate(pages) if any(f[0] == "f" or f[4] == "legend" for f in pg["flow"])]
+    count = sum(1 for pg in pages for f in pg["flow"] if f[0] == "f")
+    check(count == 3 and len(on) == 1, f"diplomacy: {count} rows and the legend on pages {on}")
 
 
 @test

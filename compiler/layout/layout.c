@@ -511,7 +511,8 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 	int face = font_face(st->f, b->font, b->bold, b->italic);
 	int marks = font_face(st->f, 0, 0, 0);
 	S_space(st, 6);
-	int from = 0;
+	int from = 0, rows = 0;
+	int *row_item = xmalloc((size_t)n * sizeof *row_item); /* (each row's vertical item) */
 	while (from < n) {
 		/* as many items as fit in TL_LANES lanes of labels */
 		long lo, hi;
@@ -590,6 +591,7 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 				S_fig_text(st, g, lab, x, axis_y + 5 + tick_size, tick_size, grey, face, 1);
 		}
 		free(tk);
+		row_item[rows++] = st->nv;
 		struct lay_vitem *v = lay_v_push(st, V_FIGURE, axis_y + 8 + tick_size * 1.4);
 		v->fig = g;
 		v->keep = to == n; /* the last row keeps with the legend below it */
@@ -597,6 +599,13 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 			.cls = "timeline"};
 		from = to;
 	}
+	/* Rows as lines of text: a timeline of three rows or fewer is kept whole; a longer one,
+	 * broken across pages, leaves two rows at least on each (its first keeps with its
+	 * second, the one before its last with its last). */
+	for (int r = 0; r + 1 < rows; r++)
+		if (rows <= 3 || r == 0 || r == rows - 2)
+			st->v[row_item[r]].keep = 1;
+	free(row_item);
 	for (int i = 0; i < n; i++)
 		lb_result_free(&it[i].wrap);
 	free(it);

@@ -515,10 +515,19 @@ static void S_timeline(struct S_tex *t, const struct doc_node *n)
 	long axis_end = n->date_end ? date_days(n->date_end) : 0;
 	if (t->multicols)
 		S_span_begin(t);
-	for (int from = 0, to; from < count; from = to) {
+	/* the rows kept together as the PDF keeps them (layout.c): all of three or fewer, else
+	 * the first two and the last two; the last with the legend that follows */
+	int rows = 0;
+	for (int from = 0; from < count; rows++) {
+		long lo, hi;
+		int lanes;
+		from += tl_row(at + from, count - from, x0, x1, axis_end, &lo, &hi, &lanes);
+	}
+	for (int from = 0, to, r = 0; from < count; from = to, r++) {
 		long lo, hi;
 		int lanes;
 		to = from + tl_row(at + from, count - from, x0, x1, axis_end, &lo, &hi, &lanes);
+		int keep = rows <= 3 || r == 0 || r >= rows - 2;
 		double axis_y = 4 + tick_size * 1.4;
 		buf_printf(b, "\\par\\noindent\\begin{tikzpicture}[x=1pt, y=1pt, font=\\brief%sFont]\n",
 			font);
@@ -604,7 +613,8 @@ static void S_timeline(struct S_tex *t, const struct doc_node *n)
 				S_inline(t, c, 0);
 			buf_puts(b, "};\n");
 		}
-		buf_puts(b, "\\end{tikzpicture}\\par\\medskip\n\n");
+		buf_puts(b, keep ? "\\end{tikzpicture}\\par\\nopagebreak\\medskip\n\n"
+			: "\\end{tikzpicture}\\par\\medskip\n\n");
 	}
 	if (t->multicols)
 		S_span_end(t);

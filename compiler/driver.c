@@ -568,7 +568,6 @@ static void S_worker(struct S_loaded *ld, const struct drv_options *o, struct S_
 	int job, first = 1;
 	struct S_held held = {.quiet = o->quiet};
 	struct S_sender to = {.fd = res_fd};
-	memset(t->mine, 0, (size_t)t->n); /* (what the parent made is not in this process) */
 	while (!to.bad && (job = take_next(t)) >= 0) {
 		/* Sent away from the parent's processor when forked: from its second job on, every
 		 * processor of the run is its own again. Checked before every job, not set once:
@@ -740,8 +739,6 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 		S_held_free(&held);
 		return pr.code;
 	}
-	for (int i = 0; i < n; i++) /* (zero already, as an anonymous mapping is) */
-		atomic_init(&q[i], 0);
 	int *order = xmalloc((size_t)n * sizeof *order);
 	for (int i = 0; i < n; i++)
 		order[i] = i;
@@ -749,6 +746,8 @@ static int S_run_jobs(struct S_loaded *ld, const struct drv_options *o, struct S
 	const char **dates = xmalloc((size_t)n * sizeof *dates);
 	for (int i = 0; i < n; i++)
 		dates[i] = jobs[i].as_of;
+	/* (the flags start clear, as an anonymous mapping does; the workers are forked before
+	 * this process takes a job, so each starts with no kind of its own) */
 	struct take t = {.taken = q, .order = order, .date = dates, .kind = S_kinds(jobs, n), .n = n,
 		.mine = xcalloc((size_t)n, 1)};
 	struct S_pool p = {.n = n, .width = width - 1, .job_codes = job_codes, .done = done,

@@ -594,17 +594,12 @@ static void S_timeline(struct lay_ctx *st, const struct doc_node *tl)
 		row_item[rows++] = st->nv;
 		struct lay_vitem *v = lay_v_push(st, V_FIGURE, axis_y + 8 + tick_size * 1.4);
 		v->fig = g;
-		v->keep = to == n; /* the last row keeps with the legend below it */
 		v->flow = (struct lay_flow){.kind = 'f', .id = from + 1, .line = to, .lines = n,
 			.cls = "timeline"};
 		from = to;
 	}
-	/* Rows as lines of text: a timeline of three rows or fewer is kept whole; a longer one,
-	 * broken across pages, leaves two rows at least on each (its first keeps with its
-	 * second, the one before its last with its last). */
-	for (int r = 0; r + 1 < rows; r++)
-		if (rows <= 3 || r == 0 || r == rows - 2)
-			st->v[row_item[r]].keep = 1;
+	for (int r = 0; r < rows; r++) /* (known once every row is made) */
+		st->v[row_item[r]].keep = tl_row_keeps(r, rows);
 	free(row_item);
 	for (int i = 0; i < n; i++)
 		lb_result_free(&it[i].wrap);

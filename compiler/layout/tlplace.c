@@ -152,6 +152,11 @@ int tl_items(const struct doc_node *tl, const struct doc_node ***items, struct t
 	return n;
 }
 
+int tl_row_keeps(int r, int rows)
+{
+	return rows <= 3 || r == 0 || r >= rows - 2;
+}
+
 int tl_tick_shown(double x, double w, double width, double *last_end)
 {
 	if (x - w / 2 <= *last_end + 4 || x - w / 2 < 0 || x + w / 2 > width)

@@ -36,4 +36,9 @@ int tl_items(const struct doc_node *tl, const struct doc_node ***items, struct t
  * and the row's edges. */
 int tl_tick_shown(double x, double w, double width, double *last_end);
 
+/* Whether row r of a timeline's rows keeps with what follows it (the next row; after the
+ * last, the legend): rows break across pages like lines of text, a timeline of three rows
+ * or fewer kept whole, a longer one leaving two rows at least on each page. */
+int tl_row_keeps(int r, int rows);
+
 #endif

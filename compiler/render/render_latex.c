@@ -515,19 +515,22 @@ static void S_timeline(struct S_tex *t, const struct doc_node *n)
 	long axis_end = n->date_end ? date_days(n->date_end) : 0;
 	if (t->multicols)
 		S_span_begin(t);
-	/* the rows kept together as the PDF keeps them (layout.c): all of three or fewer, else
-	 * the first two and the last two; the last with the legend that follows */
-	int rows = 0;
-	for (int from = 0; from < count; rows++) {
+	/* the rows placed first (a row's items keep their places): whether a row keeps with
+	 * what follows hangs on how many there are */
+	struct S_row {
+		int to, lanes;
 		long lo, hi;
-		int lanes;
-		from += tl_row(at + from, count - from, x0, x1, axis_end, &lo, &hi, &lanes);
+	} *row = xmalloc((size_t)count * sizeof *row);
+	int rows = 0;
+	for (int from = 0; from < count; from = row[rows++].to) {
+		struct S_row *w = &row[rows];
+		w->to = from + tl_row(at + from, count - from, x0, x1, axis_end, &w->lo, &w->hi, &w->lanes);
 	}
 	for (int from = 0, to, r = 0; from < count; from = to, r++) {
-		long lo, hi;
-		int lanes;
-		to = from + tl_row(at + from, count - from, x0, x1, axis_end, &lo, &hi, &lanes);
-		int keep = rows <= 3 || r == 0 || r >= rows - 2;
+		long lo = row[r].lo, hi = row[r].hi;
+		int lanes = row[r].lanes;
+		to = row[r].to;
+		int keep = tl_row_keeps(r, rows);
 		double axis_y = 4 + tick_size * 1.4;
 		buf_printf(b, "\\par\\noindent\\begin{tikzpicture}[x=1pt, y=1pt, font=\\brief%sFont]\n",
 			font);
@@ -618,6 +621,7 @@ static void S_timeline(struct S_tex *t, const struct doc_node *n)
 	}
 	if (t->multicols)
 		S_span_end(t);
+	free(row);
 	free(at);
 	free(items);
 }
